@@ -12,11 +12,20 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.entity_rules import EntityRules
+from bot.nlu.readability import is_readable
 
 
 @DefaultV1Recipe.register(
@@ -56,4 +65,49 @@ class HarbourEntityExtractor(GraphComponent, EntityExtractorMixin):
             found = [e.as_rasa(self.name) for e in self.rules.extract(text)]
             kept = [e for e in message.get(ENTITIES, []) if e.get("extractor") != self.name]
             message.set(ENTITIES, kept + found, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class UnreadableMessageFallback(GraphComponent):
+    """Turns messages Harbour cannot read into `nlu_fallback`.
+
+    Empty or emoji-only messages, and messages in another language, would otherwise be
+    forced into whichever topic scores least badly. As `nlu_fallback` they get the reply
+    that asks the parent to rephrase and names a helpline. Put it last in the pipeline.
+    """
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = config
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "UnreadableMessageFallback":
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if is_readable(message.get(TEXT) or ""):
+                continue
+            fallback = {INTENT_NAME_KEY: NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [fallback] + [
+                r for r in message.get(INTENT_RANKING_KEY, [])
+                if r.get(INTENT_NAME_KEY) != NLU_FALLBACK_INTENT_NAME
+            ]
+            message.set(INTENT, fallback, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages

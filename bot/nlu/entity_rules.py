@@ -109,7 +109,8 @@ class EntityRules:
         ])
         self.ages.add("AGE_STATED", [
             [{"LOWER": {"IN": sorted(subjects)}}, {"LOWER": {"IN": sorted(LINKING)}},
-             {"LOWER": {"IN": sorted(HEDGES)}, "OP": "?"}, num],
+             {"LOWER": {"IN": sorted(HEDGES)}, "OP": "?"},
+             {"LOWER": {"IN": ["turned", "turning", "turns"]}, "OP": "?"}, num],
         ])
         prefixes = "|".join(sorted(self.lexicon.school_years, key=len, reverse=True))
         self.ages.add("SCHOOL_YEAR", [

@@ -1,0 +1,1 @@
+"""Harbour's custom actions, served by `rasa run actions --actions actions`."""

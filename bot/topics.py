@@ -1,0 +1,31 @@
+"""Reads the intent contract (docs/topics.md, a copy of shared/design/topics.md)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Dict, List
+
+from bot.paths import ROOT
+
+CONTRACT = ROOT / "docs" / "topics.md"
+# Sections whose topics are "conversation topics" (12 training examples suffice).
+CONVERSATION_SECTIONS = {"Conversation"}
+_ROW = re.compile(r"^\|\s*`([a-z_]+)`\s*\|")
+
+
+def topics_by_section(path: Path = CONTRACT) -> Dict[str, List[str]]:
+    """{"Images and sexting": ["nude_shared_by_child", ...], ...}; entity tables are skipped."""
+    sections: Dict[str, List[str]] = {}
+    current = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            continue
+        match = _ROW.match(line)
+        if match and current and not current.lower().startswith("entities"):
+            sections.setdefault(current, []).append(match.group(1))
+    return sections
+
+
+def all_topics(path: Path = CONTRACT) -> List[str]:
+    return [t for names in topics_by_section(path).values() for t in names]

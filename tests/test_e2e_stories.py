@@ -1,0 +1,27 @@
+"""End-to-end test stories: real parent text in, the right answers out, for every topic."""
+from pathlib import Path
+
+import yaml
+
+from bot.topics import all_topics
+from tests.conftest import ROOT, run_rasa
+
+STORIES = ROOT / "tests" / "stories"
+
+
+def test_every_contract_topic_has_an_e2e_story():
+    covered = set()
+    for path in STORIES.glob("test_*.yml"):
+        for story in yaml.safe_load(path.read_text())["stories"]:
+            covered |= {s["intent"] for s in story["steps"] if "user" in s}
+    assert set(all_topics()) <= covered, f"no e2e story for {set(all_topics()) - covered}"
+
+
+def test_e2e_stories_pass(trained_model, tmp_path):
+    result = run_rasa(
+        "test", "core", "--model", str(trained_model), "--stories", str(STORIES),
+        "--e2e", "--fail-on-prediction-errors", "--out", str(tmp_path),
+    )
+    failed = tmp_path / "failed_test_stories.yml"
+    details = failed.read_text() if failed.exists() else result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0, details
