@@ -1,0 +1,86 @@
+"""Starts the servers as `make run` does and talks to them like the widget and a parent would."""
+import ipaddress
+import sqlite3
+
+import psutil
+import pytest
+import requests
+
+from tests.servers import running_harbour
+
+TOKEN = "smoke-test-token"
+HELPLINES = ("0808 800 5000", "0800 1111", "116 123", "999")
+
+
+@pytest.fixture(scope="module")
+def harbour(trained_model, tmp_path_factory):
+    with running_harbour(trained_model, tmp_path_factory.mktemp("smoke"), token=TOKEN) as running:
+        yield running
+
+
+def all_text(messages):
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def test_rest_channel_answers_a_parent(harbour):
+    reply = all_text(harbour.say("parent-1", "my 14 year old daughter sent a nude to a boy"))
+    assert "Don't look at, copy, forward or screenshot" in reply
+    assert "0808 800 5000" in reply
+
+
+def test_region_from_the_message_changes_the_answer(harbour):
+    harbour.say("parent-2", "we live in Dublin")
+    reply = all_text(harbour.say("parent-2", "what is the age of consent"))
+    assert "17" in reply and "Ireland" in reply
+
+
+def test_model_parse_refuses_requests_without_the_token(harbour):
+    response = requests.post(f"{harbour.url}/model/parse", json={"text": "hello"}, timeout=10)
+    assert response.status_code == 401
+
+
+def test_model_parse_with_the_token_returns_contract_intent_names(harbour):
+    response = requests.post(
+        f"{harbour.url}/model/parse", params={"token": TOKEN},
+        json={"text": "someone is blackmailing my son with his nudes"}, timeout=10,
+    )
+    assert response.status_code == 200
+    assert response.json()["intent"]["name"] == "sextortion"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["", "   ", "🙂🙂🙂", "x" * 10_000, "my son sent a nude " * 500,
+     "Mi hijo envió una foto desnuda, ¿qué hago?", "\u202eRTL override text\u202c"],
+    ids=["empty", "spaces", "emoji", "10k-chars", "10k-words", "spanish", "rtl"],
+)
+def test_bad_input_still_gets_a_helpful_reply(harbour, message):
+    reply = all_text(harbour.say("parent-bad-input", message))
+    assert reply.strip(), "the parent got no reply"
+    # Either a helpline for the parent, or Harbour saying what it can help with.
+    assert any(number in reply for number in HELPLINES) or "what I can help with" in reply
+
+
+def test_conversations_are_stored_in_sqlite(harbour):
+    harbour.say("parent-stored", "hello")
+    with sqlite3.connect(harbour.db) as db:
+        rows = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = 'parent-stored'").fetchone()
+    assert rows[0] > 0
+
+
+def test_running_bot_makes_no_outbound_connection(harbour):
+    harbour.say("parent-net", "what helplines are there")
+    processes = [psutil.Process(harbour.process.pid)]
+    processes += processes[0].children(recursive=True)
+    remote = [
+        c.raddr.ip for p in processes for c in p.connections(kind="inet") if c.raddr
+    ]
+    outside = [ip for ip in remote if not ipaddress.ip_address(ip).is_loopback]
+    assert not outside, f"connections leave the machine: {outside}"
+
+
+def test_http_api_is_off_without_a_token(trained_model, tmp_path):
+    with running_harbour(trained_model, tmp_path, token=None) as harbour:
+        response = requests.post(f"{harbour.url}/model/parse", json={"text": "hi"}, timeout=10)
+        assert response.status_code == 404
+        assert harbour.say("parent-x", "hello")
