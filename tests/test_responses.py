@@ -1,0 +1,133 @@
+"""Every answer is present, sourced, safe, and names help for the parent's region."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.content_safety import unsafe_advice
+from bot.responses import content_response_files, load_responses
+from bot.topics import topics_by_section
+
+ROOT = Path(__file__).resolve().parent.parent
+RESPONSES = load_responses()
+REGIONS = ["GB", "GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR", "IE", "US", "AU", "CA"]
+EMERGENCY = {"IE": "112", "US": "911", "CA": "911", "AU": "000"}  # UK nations and GB: 999
+CONTENT_SECTIONS = [
+    "Images and sexting", "Consent and relationships",
+    "Harmful sexual behaviour and abuse", "Help for the parent",
+]
+
+
+def pick(response: str, slots: dict) -> dict:
+    """The variation Rasa would choose for these slots (conditions all match, else default)."""
+    variations = RESPONSES[response]
+    conditional = [
+        v for v in variations if v.get("condition")
+        and all(slots.get(c["name"]) == c["value"] for c in v["condition"])
+    ]
+    if conditional:
+        assert len(conditional) == 1, f"{response}: two variations match {slots}, Rasa picks at random"
+        return conditional[0]
+    defaults = [v for v in variations if not v.get("condition")]
+    assert len(defaults) == 1, f"{response}: needs exactly one default variation"
+    return defaults[0]
+
+
+def content_variations():
+    for path in content_response_files():
+        for name, variations in yaml.safe_load(path.read_text())["responses"].items():
+            for variation in variations:
+                yield path.name, name, variation
+
+
+def test_every_topic_has_an_answer():
+    for section, names in topics_by_section().items():
+        for name in names:
+            assert f"utter_{name}" in RESPONSES, f"no utter_{name} for {section}"
+
+
+@pytest.mark.parametrize("file,name,variation", list(content_variations()))
+def test_content_answers_carry_sources_and_a_recent_review_date(file, name, variation):
+    meta = variation.get("metadata") or {}
+    if name in ("utter_inform_age", "utter_inform_location"):
+        return  # acknowledgements, no facts
+    assert meta.get("sources"), f"{file}: {name} has no sources"
+    assert all(s.startswith(("http://", "https://")) for s in meta["sources"])
+    reviewed = dt.date.fromisoformat(str(meta.get("reviewed")))
+    assert (dt.date.today() - reviewed).days <= 365, f"{file}: {name} reviewed over a year ago"
+
+
+def sentences():
+    for name, variations in RESPONSES.items():
+        for variation in variations:
+            for sentence in re.split(r"(?<=[.!?])\s+|\n+", variation.get("text", "")):
+                yield name, sentence
+
+
+def test_no_answer_advises_handling_a_child_image_or_paying():
+    offending = {
+        name: unsafe_advice(v.get("text", ""))
+        for name, variations in RESPONSES.items() for v in variations
+        if unsafe_advice(v.get("text", ""))
+    }
+    assert not offending, offending
+
+
+@pytest.mark.parametrize("sentence", [
+    "Screenshot the image so you have proof.",
+    "Save the photo to show the police.",
+    "Forward the nude to the school.",
+    "Keep a copy of the video as evidence.",
+    "It may be easiest to just pay them.",
+    "Send it to the police.",
+])
+def test_safety_check_catches_unsafe_advice(sentence):
+    assert unsafe_advice(sentence) == [sentence]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Don't look at, copy, forward or screenshot the image.",
+    "Never save or share the image itself.",
+    "Report the post on the app as well.",
+    "Keep the messages and usernames, but never the image.",
+    "Don't pay and don't send anything more.",
+])
+def test_safety_check_allows_safe_advice(sentence):
+    assert unsafe_advice(sentence) == []
+
+
+def test_sextortion_answer_says_do_not_pay():
+    assert "Don't pay" in pick("utter_sextortion", {})["text"]
+
+
+@pytest.mark.parametrize("region", REGIONS + [None])
+def test_immediate_danger_starts_with_the_regions_emergency_number(region):
+    text = pick("utter_immediate_danger", {"location": region})["text"]
+    number = EMERGENCY.get(region, "999")
+    assert text.startswith(f"Call {number}"), text[:60]
+
+
+@pytest.mark.parametrize("region", REGIONS + [None])
+def test_fallback_names_a_helpline_for_the_region(region):
+    text = pick("utter_default", {"location": region})["text"]
+    assert re.search(r"\d{3}[ -]?\d{2,4}", text), "no phone number in the fallback"
+    assert EMERGENCY.get(region, "999") in text
+
+
+@pytest.mark.parametrize("region", REGIONS + [None])
+@pytest.mark.parametrize("response", ["utter_sexting_law", "utter_age_of_consent", "utter_report_to_police", "utter_find_support", "utter_helpline"])
+def test_region_dependent_answers_resolve_to_one_variation(response, region):
+    assert pick(response, {"location": region})["text"]
+
+
+def test_unknown_region_law_answer_says_it_is_for_the_uk():
+    assert "UK" in pick("utter_sexting_law", {"location": None})["text"]
+
+
+def test_no_placeholder_text():
+    for name, sentence in sentences():
+        assert not re.search(r"\b(TODO|TBD|lorem|FIXME|XXX)\b", sentence), name
