@@ -4,7 +4,8 @@ from pathlib import Path
 import yaml
 
 from bot.topics import all_topics
-from tests.conftest import ROOT, run_rasa
+from bot.paths import ROOT
+from bot.stack import run_rasa
 
 STORIES = ROOT / "tests" / "stories"
 

@@ -1,7 +1,7 @@
 """Held-out NLU accuracy on messages the model never saw; writes reports/nlu_heldout.md."""
 from bot.nlu_report import per_intent, weakest, write
 from bot.topics import all_topics
-from tests.conftest import run_rasa
+from bot.stack import run_rasa
 
 MIN_ACCURACY = 0.85
 

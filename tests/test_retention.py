@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bot.retention import SECONDS_PER_DAY, purge
-from tests.conftest import ROOT
+from bot.paths import ROOT
 
 NOW = time.time()
 

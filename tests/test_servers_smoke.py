@@ -6,7 +6,7 @@ import psutil
 import pytest
 import requests
 
-from tests.servers import running_harbour
+from bot.stack import running_harbour
 
 TOKEN = "smoke-test-token"
 HELPLINES = ("0808 800 5000", "0800 1111", "116 123", "999")

@@ -1,5 +1,5 @@
 """Rasa's own data validation passes with warnings treated as errors."""
-from tests.conftest import TRAIN_DATA, run_rasa
+from bot.stack import TRAIN_DATA, run_rasa
 
 
 def test_rasa_data_validate_passes_with_no_warnings():

@@ -1,10 +1,11 @@
-"""Starts Harbour's servers the way `make run` does (scripts/run.sh), for tests."""
+"""Runs Rasa commands and the whole Harbour stack the way `make` does, for tests and scripts."""
 from __future__ import annotations
 
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,37 @@ from typing import Dict, Iterator, Optional
 
 import requests
 
-from tests.conftest import ROOT, rasa_env
+from bot.paths import ROOT
+
+TRAIN_DATA = ["data/nlu", "data/rules", "data/stories", "data/responses"]
+
+
+def rasa_env(**extra: str) -> Dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT), PYTHONHASHSEED="0",
+        TF_CPP_MIN_LOG_LEVEL="2",
+    )
+    env.update(extra)
+    return env
+
+
+def run_rasa(*args: str, timeout: int = 900, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "rasa", *args], cwd=ROOT, env=rasa_env(**env),
+        capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def train(out: Path, name: str, config: str = "config.yml", **env: str) -> Path:
+    result = run_rasa(
+        "train", "--config", config, "--domain", "domain.yml", "--data", *TRAIN_DATA,
+        "--out", str(out), "--fixed-model-name", name, **env,
+    )
+    model = out / f"{name}.tar.gz"
+    if result.returncode != 0 or not model.exists():
+        raise RuntimeError(f"training failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return model
 
 
 def free_port() -> int:
@@ -22,15 +53,17 @@ def free_port() -> int:
 
 
 class Harbour:
+    """A running stack: its process group, Rasa's URL and the SQLite store."""
+
     def __init__(self, process: subprocess.Popen, rasa_port: int, db: Path, log: Path) -> None:
         self.process, self.rasa_port, self.db, self.log = process, rasa_port, db, log
         self.url = f"http://127.0.0.1:{rasa_port}"
+        self.started_in: Optional[float] = None
 
     def say(self, sender: str, message, timeout: float = 30) -> list:
         response = requests.post(
             f"{self.url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message},
-            timeout=timeout,
+            json={"sender": sender, "message": message}, timeout=timeout,
         )
         response.raise_for_status()
         return response.json()
@@ -39,9 +72,9 @@ class Harbour:
 @contextmanager
 def running_harbour(model: Path, tmp: Path, token: Optional[str] = None,
                     startup_timeout: float = 240) -> Iterator[Harbour]:
+    """Starts scripts/run.sh (as `make run` does) on free ports; stops it on exit."""
     rasa_port, actions_port = free_port(), free_port()
-    env: Dict[str, str] = rasa_env()
-    env.update(
+    env = rasa_env(
         RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), HARBOUR_MODEL=str(model),
         HARBOUR_DB=str(tmp / "harbour.db"), RETENTION_DAYS="30",
     )
@@ -49,24 +82,25 @@ def running_harbour(model: Path, tmp: Path, token: Optional[str] = None,
     if token:
         env["RASA_AUTH_TOKEN"] = token
     log = tmp / "servers.log"
+    started = time.monotonic()
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            ["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            ["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=out,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )
     harbour = Harbour(process, rasa_port, tmp / "harbour.db", log)
     try:
-        deadline = time.monotonic() + startup_timeout
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"servers exited early:\n{log.read_text()[-3000:]}")
             try:
                 harbour.say("startup-probe", "hello", timeout=5)
+                harbour.started_in = time.monotonic() - started
                 break
             except requests.RequestException:
-                if time.monotonic() > deadline:
+                if time.monotonic() - started > startup_timeout:
                     raise RuntimeError(f"servers not ready:\n{log.read_text()[-3000:]}")
-                time.sleep(0.5)
+                time.sleep(0.25)
         yield harbour
     finally:
         try:
