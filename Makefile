@@ -20,7 +20,7 @@ MODEL  := models/harbour.tar.gz
 TRAIN_DATA := data/nlu data/rules data/stories data/responses
 TRAIN_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: help install train run test validate purge measure clean
+.PHONY: help install train run test validate purge measure bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ purge: install ## Delete stored conversations older than RETENTION_DAYS (default
 
 measure: install train ## Measure training, start-up, memory and latency (writes reports/measure.json)
 	$(PY) scripts/measure.py
+
+bench: install ## Benchmarks (reports/bench_*.json): the support action's latency
+	$(PY) scripts/bench_action.py
 
 clean: ## Remove trained models, test results and caches (keeps .venv and var/)
 	rm -rf models results .pytest_cache

@@ -60,11 +60,11 @@ class Harbour:
         self.url = f"http://127.0.0.1:{rasa_port}"
         self.started_in: Optional[float] = None
 
-    def say(self, sender: str, message, timeout: float = 30) -> list:
-        response = requests.post(
-            f"{self.url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message}, timeout=timeout,
-        )
+    def say(self, sender: str, message, timeout: float = 30, metadata: Optional[dict] = None) -> list:
+        payload = {"sender": sender, "message": message}
+        if metadata is not None:
+            payload["metadata"] = metadata
+        response = requests.post(f"{self.url}/webhooks/rest/webhook", json=payload, timeout=timeout)
         response.raise_for_status()
         return response.json()
 

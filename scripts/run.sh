@@ -20,22 +20,38 @@ if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
   api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
 fi
 
-pids=()
+actions_pid="" rasa_pid=""
 stop() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  kill $actions_pid $rasa_pid 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap 'stop; exit 130' INT TERM
 trap stop EXIT
 
-"$VENV_BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" &
-pids+=($!)
+start_actions() {
+  "$VENV_BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" &
+  actions_pid=$!
+}
+start_actions
 "$VENV_BIN/rasa" run --model "$HARBOUR_MODEL" --interface "$HARBOUR_HOST" --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml "${api_args[@]}" &
-pids+=($!)
+rasa_pid=$!
 
 echo "Harbour: Rasa on http://$HARBOUR_HOST:$RASA_PORT (REST channel /webhooks/rest/webhook)," \
      "actions on :$ACTIONS_PORT. Ctrl-C stops both."
-# If either server exits, stop the other: a half-running Harbour is worse than none.
-wait -n
+# Rasa is what parents talk to: if it stops, Harbour stops. If the action server stops,
+# Rasa keeps answering (its REST channel adds the region's helpline when an action
+# fails) and the action server is restarted after a short pause.
+while true; do
+  wait -n || true
+  if ! kill -0 "$rasa_pid" 2>/dev/null; then
+    echo "Harbour: the Rasa server stopped; stopping the action server too." >&2
+    exit 1
+  fi
+  if ! kill -0 "$actions_pid" 2>/dev/null; then
+    echo "Harbour: the action server stopped; restarting it in 5 seconds." >&2
+    sleep 5
+    start_actions
+  fi
+done

@@ -45,9 +45,21 @@ def content_variations():
 
 
 def test_every_topic_has_an_answer():
+    rules = [
+        rule for path in (ROOT / "data" / "rules").glob("*.yml")
+        for rule in yaml.safe_load(path.read_text())["rules"]
+    ]
+    answered = {}
+    for rule in rules:
+        steps = rule["steps"]
+        if "intent" in steps[0]:
+            answered[steps[0]["intent"]] = [s["action"] for s in steps[1:] if "action" in s]
     for section, names in topics_by_section().items():
         for name in names:
-            assert f"utter_{name}" in RESPONSES, f"no utter_{name} for {section}"
+            actions = answered.get(name, [])
+            assert actions, f"{name} ({section}) has no rule"
+            for action in actions:
+                assert action in RESPONSES or action.startswith("action_"), f"{name}: {action} missing"
 
 
 @pytest.mark.parametrize("file,name,variation", list(content_variations()))
@@ -119,7 +131,7 @@ def test_fallback_names_a_helpline_for_the_region(region):
 
 
 @pytest.mark.parametrize("region", REGIONS + [None])
-@pytest.mark.parametrize("response", ["utter_sexting_law", "utter_age_of_consent", "utter_report_to_police", "utter_find_support", "utter_helpline"])
+@pytest.mark.parametrize("response", ["utter_sexting_law", "utter_age_of_consent", "utter_report_to_police", "utter_talk_to_person", "utter_helpline"])
 def test_region_dependent_answers_resolve_to_one_variation(response, region):
     assert pick(response, {"location": region})["text"]
 

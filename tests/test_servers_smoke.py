@@ -1,6 +1,7 @@
 """Starts the servers as `make run` does and talks to them like the widget and a parent would."""
 import ipaddress
 import sqlite3
+import time
 
 import psutil
 import pytest
@@ -22,10 +23,18 @@ def all_text(messages):
     return "\n".join(m.get("text", "") for m in messages)
 
 
-def test_rest_channel_answers_a_parent(harbour):
-    reply = all_text(harbour.say("parent-1", "my 14 year old daughter sent a nude to a boy"))
-    assert "Don't look at, copy, forward or screenshot" in reply
-    assert "0808 800 5000" in reply
+def test_rest_channel_answers_a_parent_with_steps_and_service_cards(harbour):
+    messages = harbour.say("parent-1", "my 14 year old daughter sent a nude to a boy")
+    assert "Don't look at, copy, forward or screenshot" in all_text(messages)
+    cards = [c for m in messages if m.get("custom") for c in m["custom"]["cards"]]
+    assert cards and cards[0]["name"] and (cards[0]["phone"] or cards[0]["web"])
+
+
+def test_school_metadata_names_the_safeguarding_lead(harbour):
+    messages = harbour.say(
+        "parent-school", "should I tell the school about the photos", metadata={"school": "st-marys"}
+    )
+    assert "Designated Safeguarding Lead" in all_text(messages)
 
 
 def test_region_from_the_message_changes_the_answer(harbour):
@@ -84,3 +93,26 @@ def test_http_api_is_off_without_a_token(trained_model, tmp_path):
         response = requests.post(f"{harbour.url}/model/parse", json={"text": "hi"}, timeout=10)
         assert response.status_code == 404
         assert harbour.say("parent-x", "hello")
+
+
+def test_parent_gets_the_regions_helpline_while_the_action_server_is_down(harbour):
+    """Runs last in this module: it kills the action server, then waits for its restart."""
+    harbour.say("parent-down", "we live in Dublin")
+    root = psutil.Process(harbour.process.pid)
+    action_servers = [p for p in root.children(recursive=True) if "run actions" in " ".join(p.cmdline())]
+    assert action_servers
+    for process in action_servers:
+        process.kill()
+    psutil.wait_procs(action_servers, timeout=10)
+
+    text = all_text(harbour.say("parent-down", "what helplines are there"))
+    assert "went wrong on my side" in text
+    assert "1800 66 66 66" in text  # Childline Ireland: the region's helpline
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        messages = harbour.say("parent-down", "who can help me")
+        if any(m.get("custom") for m in messages):
+            return  # the action server came back and cards are shown again
+        time.sleep(2)
+    pytest.fail("the action server was not restarted")

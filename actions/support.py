@@ -1,0 +1,63 @@
+"""action_recommend_support: points the parent to the services that fit best, right now."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.cards import card, message, school_line
+from actions.directory import load_services
+from actions.ranking import DEFAULT_REGION, GENERAL_TOPIC, URGENT_TOPIC, recommend
+from actions.schools import find_school, load_schools
+from bot.topics import topics_by_section
+
+logger = logging.getLogger(__name__)
+
+# Loaded when the action server starts: a broken directory stops start-up, loudly.
+SERVICES = load_services()
+SCHOOLS = load_schools()
+CONTENT_TOPICS = {
+    topic for section, names in topics_by_section().items()
+    if section not in ("Conversation", "Telling the bot about the situation") for topic in names
+}
+# Answers where the school's designated safeguarding lead is the natural next person.
+SCHOOL_TOPICS = {
+    "nude_shared_by_child", "nude_received_by_child", "nude_of_child_circulating",
+    "child_shared_someone_elses_nude", "what_school_will_do", "peer_pressure_to_send",
+    "child_harmful_sexual_behaviour", "sextortion", "abuse_disclosure",
+}
+
+
+def school_id(tracker: Tracker) -> Optional[str]:
+    latest = (tracker.latest_message or {}).get("metadata") or {}
+    started = tracker.get_slot("session_started_metadata") or {}
+    return latest.get("school") or started.get("school")
+
+
+class ActionRecommendSupport(Action):
+    """Sends a short text that works on any channel, plus service cards for the widget."""
+
+    clock: Callable[[], datetime] = staticmethod(lambda: datetime.now(timezone.utc))
+
+    def name(self) -> Text:
+        return "action_recommend_support"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        intent = (tracker.latest_message or {}).get("intent", {}).get("name")
+        topic = intent if intent in CONTENT_TOPICS else GENERAL_TOPIC
+        school = find_school(SCHOOLS, school_id(tracker))
+        region = tracker.get_slot("location") or (school.region if school else None) or DEFAULT_REGION
+        age = tracker.get_slot("child_age")
+        picks = recommend(SERVICES, topic, region, age, self.clock())
+
+        if school and topic in SCHOOL_TOPICS:
+            dispatcher.utter_message(text=school_line(school))
+        dispatcher.utter_message(
+            text=message(picks, region, urgent=topic == URGENT_TOPIC),
+            json_message={"type": "service_cards", "cards": [card(p, region) for p in picks]},
+        )
+        return []
