@@ -20,7 +20,7 @@ MODEL  := models/harbour.tar.gz
 TRAIN_DATA := data/nlu data/rules data/stories data/responses
 TRAIN_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: help install train run test validate purge measure bench clean
+.PHONY: help install train run test validate intent review purge measure bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,12 +45,19 @@ $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
 run: install train ## Install, train if needed, start the action server and Rasa (Ctrl-C stops both)
 	@bash scripts/run.sh
 
-validate: install ## Check training data, domain and stories (rasa data validate)
+validate: install ## Check data, domain, stories, responses, services and schools
 	$(RASA) data validate --config config.yml --domain domain.yml --data $(TRAIN_DATA) \
 	  --fail-on-warnings --max-history 5
+	$(PY) -m bot.validate
 
-test: install ## Run the whole test suite (trains a fresh model in a temporary folder)
+test: validate ## Run validation, then the whole test suite (trains a fresh model in a temporary folder)
 	$(PY) -m pytest
+
+intent: install ## Scaffold a new intent: make intent NAME=snake_case SECTION=images_sexting
+	@$(PY) -m bot.scaffold "$(NAME)" "$(SECTION)"
+
+review: install ## Export recent unsure/fallback messages (redacted) to reports/review-*.yml for labelling
+	$(PY) -m bot.review --db $(HARBOUR_DB) --days $(or $(DAYS),7)
 
 purge: install ## Delete stored conversations older than RETENTION_DAYS (default 30)
 	$(PY) -m bot.retention --db $(HARBOUR_DB) --days $(RETENTION_DAYS)

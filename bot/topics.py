@@ -10,6 +10,17 @@ from bot.paths import ROOT
 CONTRACT = ROOT / "docs" / "topics.md"
 # Sections whose topics are "conversation topics" (12 training examples suffice).
 CONVERSATION_SECTIONS = {"Conversation"}
+# Each section of the contract has one file of the same stem under data/nlu/,
+# data/responses/, data/rules/, tests/nlu/test_<stem>.yml and tests/stories/test_<stem>.yml.
+SECTION_FILES = {
+    "Images and sexting": "images_sexting",
+    "Consent and relationships": "consent_relationships",
+    "Harmful sexual behaviour and abuse": "harmful_behaviour",
+    "Help for the parent": "parent_help",
+    "Telling the bot about the situation": "situation",
+    "Conversation": "conversation",
+}
+ADDITIONS = ROOT / "data" / "intent_additions.yml"
 _ROW = re.compile(r"^\|\s*`([a-z_]+)`\s*\|")
 
 
@@ -29,3 +40,13 @@ def topics_by_section(path: Path = CONTRACT) -> Dict[str, List[str]]:
 
 def all_topics(path: Path = CONTRACT) -> List[str]:
     return [t for names in topics_by_section(path).values() for t in names]
+
+
+def additions(path: Path = ADDITIONS) -> Dict[str, dict]:
+    """Intents added beyond the contract: {name: {"section": ..., "meaning": ...}}."""
+    import yaml
+
+    if not path.exists():
+        return {}
+    entries = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("additions") or []
+    return {entry["intent"]: entry for entry in entries}

@@ -8,18 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.topics import CONTRACT, CONVERSATION_SECTIONS, all_topics, topics_by_section
+from bot.topics import CONTRACT, CONVERSATION_SECTIONS, SECTION_FILES, all_topics, topics_by_section
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_CONTRACT = ROOT.parent / "shared" / "design" / "topics.md"
-SECTION_FILES = {
-    "Images and sexting": "images_sexting.yml",
-    "Consent and relationships": "consent_relationships.yml",
-    "Harmful sexual behaviour and abuse": "harmful_behaviour.yml",
-    "Help for the parent": "parent_help.yml",
-    "Telling the bot about the situation": "situation.yml",
-    "Conversation": "conversation.yml",
-}
 
 
 def examples(folder: Path):
@@ -51,7 +43,7 @@ def test_one_nlu_file_per_contract_section():
     sections = topics_by_section()
     assert set(sections) == set(SECTION_FILES)
     for section, names in sections.items():
-        path = ROOT / "data" / "nlu" / SECTION_FILES[section]
+        path = ROOT / "data" / "nlu" / f"{SECTION_FILES[section]}.yml"
         in_file = {b["intent"] for b in yaml.safe_load(path.read_text())["nlu"]}
         assert set(names) <= in_file, f"{path.name} lacks {set(names) - in_file}"
 

@@ -1,0 +1,164 @@
+"""Harbour's own data checks, run by `make validate` (and so by `make test`).
+
+Each problem is reported with the file and the intent it concerns, e.g.
+  data/nlu/images_sexting.yml: intent 'new_topic' has 3 training examples; needs at least 20
+Exit status 1 when anything is wrong, so unfinished work can never ship.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List
+
+import yaml
+
+from bot.paths import ROOT
+from bot.topics import SECTION_FILES, additions, all_topics
+
+MIN_TRAINING = 20
+MIN_HELD_OUT = 3
+UNFINISHED = "UNFINISHED"
+
+
+def _yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _rel(path: Path, root: Path) -> str:
+    return str(path.relative_to(root))
+
+
+def _examples(folder: Path, root: Path) -> Dict[str, List[tuple]]:
+    """{intent: [(example, file), ...]}"""
+    found: Dict[str, List[tuple]] = defaultdict(list)
+    for path in sorted(folder.glob("*.yml")):
+        for block in _yaml(path).get("nlu", []):
+            if "intent" not in block:
+                continue
+            for line in str(block.get("examples", "")).splitlines():
+                if line.strip():
+                    found[block["intent"]].append((line.strip()[2:].strip(), _rel(path, root)))
+    return found
+
+
+def _normal(text: str) -> str:
+    text = re.sub(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\)|\[[^\]]*\])", r"\1", text)
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def _steps(folder: Path, key: str) -> List[tuple]:
+    """(file name, [steps]) for every rule or story in a folder."""
+    found = []
+    for path in sorted(folder.glob("*.yml")):
+        for item in _yaml(path).get(key, []) or []:
+            found.append((path.name, item.get("steps", [])))
+    return found
+
+
+def check(root: Path = ROOT) -> List[str]:
+    problems: List[str] = []
+    domain = _yaml(root / "domain.yml")
+    intents = list(domain.get("intents", []))
+    known = set(all_topics(root / "docs" / "topics.md")) | set(additions(root / "data" / "intent_additions.yml"))
+    training = _examples(root / "data" / "nlu", root)
+    held_out = _examples(root / "tests" / "nlu", root)
+
+    for intent in intents:
+        if intent not in known:
+            problems.append(f"domain.yml: intent '{intent}' is not in docs/topics.md or data/intent_additions.yml")
+        where = training[intent][0][1] if training.get(intent) else "data/nlu/"
+        if len(training.get(intent, [])) < MIN_TRAINING:
+            problems.append(f"{where}: intent '{intent}' has {len(training.get(intent, []))} training examples; needs at least {MIN_TRAINING}")
+        if len(held_out.get(intent, [])) < MIN_HELD_OUT:
+            problems.append(f"tests/nlu/: intent '{intent}' has {len(held_out.get(intent, []))} held-out examples; needs at least {MIN_HELD_OUT}")
+    for intent in training:
+        if intent not in intents:
+            problems.append(f"{training[intent][0][1]}: intent '{intent}' has examples but is not in domain.yml")
+
+    seen: Dict[str, tuple] = {}
+    for intent, items in training.items():
+        for text, file in items:
+            key = _normal(text)
+            if key in seen:
+                other_intent, other_file = seen[key]
+                where = "twice" if other_intent == intent else f"under '{other_intent}' ({other_file}) too"
+                problems.append(f"{file}: intent '{intent}': example '{text}' appears {where}")
+            else:
+                seen[key] = (intent, file)
+    for intent, items in held_out.items():
+        for text, file in items:
+            if _normal(text) in seen:
+                problems.append(f"{file}: intent '{intent}': held-out example '{text}' is also training data")
+
+    responses = {}
+    for path in [root / "domain.yml", *sorted((root / "data" / "responses").glob("*.yml"))]:
+        for name, variations in (_yaml(path).get("responses") or {}).items():
+            responses[name] = (variations, _rel(path, root))
+    actions = set(domain.get("actions", []) or [])
+    answered, e2e = defaultdict(set), set()
+    for file, steps in _steps(root / "data" / "rules", "rules") + _steps(root / "data" / "stories", "stories"):
+        current = None
+        for step in steps:
+            if "intent" in step:
+                current = step["intent"]
+            elif "action" in step and current:
+                answered[current].add(step["action"])
+    for file, steps in _steps(root / "tests" / "stories", "stories"):
+        e2e |= {s["intent"] for s in steps if "user" in s and "intent" in s}
+    for intent in intents:
+        if not answered.get(intent):
+            problems.append(f"data/rules/: intent '{intent}' has no rule or story that answers it")
+        for action in answered.get(intent, ()):
+            if action not in responses and action not in actions:
+                problems.append(f"data/rules/: intent '{intent}' uses '{action}', which is neither a response nor a domain action")
+        if intent not in e2e:
+            problems.append(f"tests/stories/: intent '{intent}' has no end-to-end test story")
+
+    for name, (variations, file) in responses.items():
+        if not file.startswith("data/responses/") or name in ("utter_inform_age", "utter_inform_location"):
+            continue
+        for variation in variations:
+            meta = variation.get("metadata") or {}
+            if not meta.get("sources"):
+                problems.append(f"{file}: response '{name}' has no metadata.sources")
+            if not re.match(r"^\d{4}-\d{2}-\d{2}$", str(meta.get("reviewed", ""))):
+                problems.append(f"{file}: response '{name}' has no metadata.reviewed date (YYYY-MM-DD)")
+
+    for folder in ("data", "tests/nlu", "tests/stories"):
+        for path in sorted((root / folder).rglob("*.yml")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if UNFINISHED in line and not line.lstrip().startswith("#"):
+                    problems.append(f"{_rel(path, root)}:{number}: unfinished scaffold text: {line.strip()[:80]}")
+    for number, line in enumerate((root / "domain.yml").read_text().splitlines(), start=1):
+        if UNFINISHED in line and not line.lstrip().startswith("#"):
+            problems.append(f"domain.yml:{number}: unfinished scaffold text")
+
+    problems += _directory_problems(root)
+    return problems
+
+
+def _directory_problems(root: Path) -> List[str]:
+    from actions.directory import DirectoryError, load_services
+    from actions.schools import load_schools
+
+    found = []
+    for load, path in ((load_services, root / "data" / "services.yml"), (load_schools, root / "data" / "schools.yml")):
+        try:
+            load(path)
+        except DirectoryError as error:
+            found.append(str(error))
+    return found
+
+
+def main() -> int:
+    problems = check()
+    for problem in problems:
+        print(f"  - {problem}")
+    print(f"harbour validate: {len(problems)} problem(s)" if problems else "harbour validate: all checks passed")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
