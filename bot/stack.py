@@ -55,9 +55,10 @@ def free_port() -> int:
 class Harbour:
     """A running stack: its process group, Rasa's URL and the SQLite store."""
 
-    def __init__(self, process: subprocess.Popen, rasa_port: int, db: Path, log: Path) -> None:
+    def __init__(self, process: subprocess.Popen, rasa_port: int, web_port: int, db: Path, log: Path) -> None:
         self.process, self.rasa_port, self.db, self.log = process, rasa_port, db, log
         self.url = f"http://127.0.0.1:{rasa_port}"
+        self.web_url = f"http://127.0.0.1:{web_port}"
         self.started_in: Optional[float] = None
 
     def say(self, sender: str, message, timeout: float = 30, metadata: Optional[dict] = None) -> list:
@@ -72,10 +73,11 @@ class Harbour:
 @contextmanager
 def running_harbour(model: Path, tmp: Path, token: Optional[str] = None,
                     startup_timeout: float = 240) -> Iterator[Harbour]:
-    """Starts scripts/run.sh (as `make run` does) on free ports; stops it on exit."""
-    rasa_port, actions_port = free_port(), free_port()
+    """Starts scripts/run.sh (as `make run` does: actions, Rasa, web app) on free ports."""
+    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     env = rasa_env(
-        RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), HARBOUR_MODEL=str(model),
+        RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), WEB_PORT=str(web_port),
+        HARBOUR_MODEL=str(model),
         HARBOUR_DB=str(tmp / "harbour.db"), RETENTION_DAYS="30",
     )
     env.pop("RASA_AUTH_TOKEN", None)
@@ -88,13 +90,14 @@ def running_harbour(model: Path, tmp: Path, token: Optional[str] = None,
             ["bash", "scripts/run.sh"], cwd=ROOT, env=env, stdout=out,
             stderr=subprocess.STDOUT, start_new_session=True,
         )
-    harbour = Harbour(process, rasa_port, tmp / "harbour.db", log)
+    harbour = Harbour(process, rasa_port, web_port, tmp / "harbour.db", log)
     try:
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"servers exited early:\n{log.read_text()[-3000:]}")
             try:
                 harbour.say("startup-probe", "hello", timeout=5)
+                requests.get(f"{harbour.web_url}/healthz", timeout=5).raise_for_status()
                 harbour.started_in = time.monotonic() - started
                 break
             except requests.RequestException:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts Harbour's action server and Rasa server in the foreground; Ctrl-C stops both.
+# Starts Harbour's action server, Rasa server and public web app in the foreground;
+# Ctrl-C stops them all.
 # Called by `make run`, which has already installed and trained. Rasa listens on loopback
 # only; its HTTP API is enabled only when RASA_AUTH_TOKEN is set, and then needs the token.
 set -euo pipefail
@@ -9,7 +10,8 @@ export RASA_TELEMETRY_ENABLED=false
 export PYTHONPATH="${PWD}${PYTHONPATH:+:$PYTHONPATH}"
 : "${RASA_PORT:=5005}" "${ACTIONS_PORT:=5055}" "${HARBOUR_DB:=var/harbour.db}"
 : "${RETENTION_DAYS:=30}" "${HARBOUR_MODEL:=models/harbour.tar.gz}" "${HARBOUR_HOST:=127.0.0.1}"
-export RASA_PORT ACTIONS_PORT HARBOUR_DB RETENTION_DAYS
+: "${WEB_PORT:=8000}" "${WEB_HOST:=127.0.0.1}"
+export RASA_PORT ACTIONS_PORT HARBOUR_DB RETENTION_DAYS WEB_PORT WEB_HOST
 VENV_BIN="${HARBOUR_VENV:-.venv}/bin"
 
 mkdir -p "$(dirname "$HARBOUR_DB")"
@@ -20,10 +22,10 @@ if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
   api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
 fi
 
-actions_pid="" rasa_pid=""
+actions_pid="" rasa_pid="" web_pid=""
 stop() {
   trap - INT TERM EXIT
-  kill $actions_pid $rasa_pid 2>/dev/null || true
+  kill $actions_pid $rasa_pid $web_pid 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap 'stop; exit 130' INT TERM
@@ -37,16 +39,19 @@ start_actions
 "$VENV_BIN/rasa" run --model "$HARBOUR_MODEL" --interface "$HARBOUR_HOST" --port "$RASA_PORT" \
   --credentials credentials.yml --endpoints endpoints.yml "${api_args[@]}" &
 rasa_pid=$!
+"$VENV_BIN/python" -m bot.web &
+web_pid=$!
 
-echo "Harbour: Rasa on http://$HARBOUR_HOST:$RASA_PORT (REST channel /webhooks/rest/webhook)," \
-     "actions on :$ACTIONS_PORT. Ctrl-C stops both."
-# Rasa is what parents talk to: if it stops, Harbour stops. If the action server stops,
+echo "Harbour: demo page and widget on http://$WEB_HOST:$WEB_PORT/ ; Rasa on" \
+     "http://$HARBOUR_HOST:$RASA_PORT (loopback); actions on :$ACTIONS_PORT. Ctrl-C stops all."
+# Rasa and the web app are what parents talk to: if either stops, Harbour stops. If the
+# action server stops,
 # Rasa keeps answering (its REST channel adds the region's helpline when an action
 # fails) and the action server is restarted after a short pause.
 while true; do
   wait -n || true
-  if ! kill -0 "$rasa_pid" 2>/dev/null; then
-    echo "Harbour: the Rasa server stopped; stopping the action server too." >&2
+  if ! kill -0 "$rasa_pid" 2>/dev/null || ! kill -0 "$web_pid" 2>/dev/null; then
+    echo "Harbour: the Rasa server or the web app stopped; stopping everything." >&2
     exit 1
   fi
   if ! kill -0 "$actions_pid" 2>/dev/null; then

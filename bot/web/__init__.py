@@ -1,0 +1,1 @@
+"""Harbour's public web app: the widget, the demo page and /api/chat (Sanic)."""
