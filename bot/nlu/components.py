@@ -24,6 +24,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.crisis import crisis_confidence
 from bot.nlu.entity_rules import EntityRules
 from bot.nlu.readability import is_readable
 
@@ -110,4 +111,52 @@ class UnreadableMessageFallback(GraphComponent):
             ]
             message.set(INTENT, fallback, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class CrisisDetector(GraphComponent):
+    """Makes `immediate_danger` the intent when a child is at risk now (bot/nlu/crisis.py).
+
+    Runs last, so /model/parse and every channel see the same decision. It also takes
+    `immediate_danger` away from the classifier when a guard says the message is a
+    figure of speech, a past event or a general question, or the classifier is unsure.
+    """
+
+    INTENT = "immediate_danger"
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = config
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "CrisisDetector":
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY)]
+            said = next((r[PREDICTED_CONFIDENCE_KEY] for r in ranking if r[INTENT_NAME_KEY] == self.INTENT), None)
+            confidence = crisis_confidence(message.get(TEXT) or "", said)
+            others = [r for r in ranking if r[INTENT_NAME_KEY] != self.INTENT]
+            if confidence is not None:
+                crisis = {INTENT_NAME_KEY: self.INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
+                message.set(INTENT, crisis, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [crisis] + others, add_to_output=True)
+            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.INTENT:
+                fallback = next(
+                    (r for r in others if r[INTENT_NAME_KEY] != NLU_FALLBACK_INTENT_NAME),
+                    {INTENT_NAME_KEY: NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0},
+                )
+                message.set(INTENT, fallback, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, others, add_to_output=True)
         return messages
