@@ -32,7 +32,8 @@ trap 'stop; exit 130' INT TERM
 trap stop EXIT
 
 start_actions() {
-  "$VENV_BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" &
+  # rasa_sdk binds to SANIC_HOST (default 0.0.0.0): keep the action server on loopback.
+  SANIC_HOST="$HARBOUR_HOST" "$VENV_BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" &
   actions_pid=$!
 }
 start_actions

@@ -1,5 +1,6 @@
 """Starts the servers as `make run` does and talks to them like the widget and a parent would."""
 import ipaddress
+import json
 import sqlite3
 import time
 
@@ -75,6 +76,41 @@ def test_conversations_are_stored_in_sqlite(harbour):
     with sqlite3.connect(harbour.db) as db:
         rows = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = 'parent-stored'").fetchone()
     assert rows[0] > 0
+
+
+def test_personal_details_sent_to_the_widget_api_never_reach_the_tracker_store(harbour):
+    import uuid
+
+    from bot.redact import find
+    from tests.test_redaction import CASES
+
+    secrets = []
+    for text, _ in CASES:
+        details = [text[start:end] for start, end, _ in find(text)]
+        if not details:
+            continue
+        secrets += details
+        response = requests.post(
+            f"{harbour.web_url}/api/chat", timeout=30,
+            json={"session": str(uuid.uuid4()), "message": text, "school": "st-marys"},
+        )
+        assert response.status_code == 200, response.text
+    assert len(secrets) >= 80
+    with sqlite3.connect(harbour.db) as db:
+        events = [json.loads(row[0]) for row in db.execute("SELECT data FROM events WHERE type_name = 'user'")]
+    # What a parent typed is stored as the event's text (and echoed in parse_data.text).
+    stored = "\n".join(f"{e.get('text')}\n{(e.get('parse_data') or {}).get('text')}" for e in events)
+    leaked = [secret for secret in secrets if secret in stored]
+    assert leaked == []
+
+
+def test_rasa_and_the_web_app_listen_on_loopback_only(harbour):
+    root = psutil.Process(harbour.process.pid)
+    listening = [
+        c.laddr for p in [root, *root.children(recursive=True)]
+        for c in p.connections(kind="inet") if c.status == psutil.CONN_LISTEN
+    ]
+    assert listening and all(ipaddress.ip_address(a.ip).is_loopback for a in listening), listening
 
 
 def test_running_bot_makes_no_outbound_connection(harbour):
