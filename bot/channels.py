@@ -11,6 +11,7 @@ POST /webhooks/rest/webhook {"sender": ..., "message": ..., "metadata": {...}}.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -18,10 +19,14 @@ from rasa.core.channels.rest import RestInput
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
+
+from bot.redact import redact
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
+# Settings that answers quote, filled in here so they always match the configuration.
+SETTINGS = {"{retention_days}": lambda: os.environ.get("RETENTION_DAYS", "30")}
 
 SAFETY_NET_RESPONSE = "utter_helpline"
 APOLOGY = "I'm sorry, something went wrong on my side, so I can't show you everything right now."
@@ -71,6 +76,15 @@ async def safety_net(agent: Any, sender_id: Text, replies: List[Dict]) -> List[D
     return [{"recipient_id": sender_id, "text": APOLOGY}, {"recipient_id": sender_id, "text": text}]
 
 
+def fill_settings(reply: Dict) -> Dict:
+    text = reply.get("text")
+    if isinstance(text, str) and "{" in text:
+        for placeholder, value in SETTINGS.items():
+            text = text.replace(placeholder, value())
+        reply = {**reply, "text": text}
+    return reply
+
+
 class HarbourRestInput(RestInput):
     @classmethod
     def name(cls) -> Text:
@@ -98,7 +112,9 @@ class HarbourRestInput(RestInput):
                 )
             sender_id = payload["sender"]
             message = payload.get("message")
-            text = message if isinstance(message, str) else ""
+            # Redacted here too, so nothing personal reaches the tracker store whichever
+            # way a message arrives (the public web app redacts as well).
+            text = redact(message) if isinstance(message, str) else ""
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
             collector = CollectingOutputChannel()
             try:
@@ -109,6 +125,6 @@ class HarbourRestInput(RestInput):
                 logger.exception("Handling a message failed; the safety net will answer")
             replies = list(collector.messages)
             replies += await safety_net(request.app.ctx.agent, sender_id, replies)
-            return response.json(replies)
+            return response.json([fill_settings(reply) for reply in replies])
 
         return webhook

@@ -1,7 +1,8 @@
 """Deletes stored conversations whose last message is older than the retention period.
 
-Rasa Open Source never deletes tracker events, so Harbour does: `make purge`, and every
-start of `make run`. A conversation is removed whole (all its events), never cut short.
+Rasa Open Source never deletes tracker events, so Harbour does: `make purge`, every
+start of `make run`, and daily while the web app runs (`purge_daily`). A conversation is
+removed whole (all its events), never cut short.
 
     python -m bot.retention --db var/harbour.db --days 30
 """
@@ -41,6 +42,19 @@ def purge(db_path: Path, days: float, now: Optional[float] = None) -> int:
         ]
         connection.executemany("DELETE FROM events WHERE sender_id = ?", [(s,) for s in stale])
     return len(stale)
+
+
+async def purge_daily(db_path: Path, days: float, every: float = SECONDS_PER_DAY) -> None:
+    """Runs `purge` every `every` seconds for as long as the server runs."""
+    import asyncio
+
+    while True:
+        await asyncio.sleep(every)
+        try:
+            removed = purge(db_path, days)
+            logger.info("retention: removed %d conversation(s) idle for more than %g days", removed, days)
+        except (ValueError, sqlite3.Error):
+            logger.exception("retention: the daily purge failed; it will run again tomorrow")
 
 
 def main(argv: Optional[list] = None) -> int:

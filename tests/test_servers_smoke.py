@@ -44,6 +44,18 @@ def test_region_from_the_message_changes_the_answer(harbour):
     assert "17" in reply and "Ireland" in reply
 
 
+def test_privacy_answer_states_the_configured_retention(harbour):
+    reply = all_text(harbour.say("parent-privacy", "is this private? do you keep what i type"))
+    assert "deleted automatically 30 days after your last message" in reply
+
+
+def test_personal_details_sent_straight_to_rasa_are_redacted_too(harbour):
+    harbour.say("parent-direct", "my number is 07700 900123")
+    with sqlite3.connect(harbour.db) as db:
+        rows = [r[0] for r in db.execute("SELECT data FROM events WHERE sender_id='parent-direct' AND type_name='user'")]
+    assert rows and all("07700 900123" not in row and "[phone]" in row for row in rows)
+
+
 def test_model_parse_refuses_requests_without_the_token(harbour):
     response = requests.post(f"{harbour.url}/model/parse", json={"text": "hello"}, timeout=10)
     assert response.status_code == 401

@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.schools import School, load_schools
+from bot.retention import purge_daily
 from bot.web.chat import BadRequest, normalise_replies, parse_chat_request
 from bot.web.helpline import helpline_lines, unavailable_message
 from bot.web.limits import RateLimiter
@@ -39,6 +40,8 @@ class Settings:
     per_session: int = int(os.environ.get("HARBOUR_RATE_SESSION", "20"))  # messages a minute
     per_address: int = int(os.environ.get("HARBOUR_RATE_ADDRESS", "120"))
     rasa_timeout: float = 20.0
+    tracker_db: Optional[str] = field(default_factory=lambda: os.environ.get("HARBOUR_DB"))
+    retention_days: float = float(os.environ.get("RETENTION_DAYS", "30"))
 
 
 def rasa_forwarder(settings: Settings) -> Forward:
@@ -84,6 +87,11 @@ def create_app(name: str = "harbour_web", settings: Optional[Settings] = None,
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = 64 * 1024
     app.config.FALLBACK_ERROR_FORMAT = "json"
+
+    if settings.tracker_db:
+        @app.listener("after_server_start")
+        async def start_retention(app_: Sanic, _loop) -> None:
+            app_.add_task(purge_daily(Path(settings.tracker_db), settings.retention_days))
 
     def error(status: int, message: str, origin: Optional[str] = None, **extra) -> HTTPResponse:
         body = {"error": message, **extra}
