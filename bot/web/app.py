@@ -143,7 +143,7 @@ def create_app(name: str = "harbour_web", settings: Optional[Settings] = None,
             return error(415, "Send the message as JSON (Content-Type: application/json).", origin)
         try:
             payload = json.loads(request.body or b"")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly deep JSON
             return error(400, "That wasn't valid JSON.", origin)
         try:
             session, message, school_id, language = parse_chat_request(payload)
