@@ -121,8 +121,12 @@ class HarbourRestInput(RestInput):
                 await on_new_message(
                     UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata)
                 )
-            except Exception:
-                logger.exception("Handling a message failed; the safety net will answer")
+            except Exception as problem:
+                logger.error(
+                    "Handling a message failed (%s: %s); the safety net will answer. If this "
+                    "names the database, check the tracker store (HARBOUR_DB) is writable.",
+                    type(problem).__name__, problem,
+                )
             replies = list(collector.messages)
             replies += await safety_net(request.app.ctx.agent, sender_id, replies)
             return response.json([fill_settings(reply) for reply in replies])
