@@ -65,8 +65,9 @@ purge: install ## Delete stored conversations older than RETENTION_DAYS (default
 measure: install train ## Measure training, start-up, memory and latency (writes reports/measure.json)
 	$(PY) scripts/measure.py
 
-bench: install ## Benchmarks (reports/bench_*.json): the support action's latency
+bench: install train ## Benchmarks (reports/bench_*.json): the support action, then 200 sessions for a minute
 	$(PY) scripts/bench_action.py
+	$(PY) scripts/bench_load.py --sessions $(or $(SESSIONS),200) --seconds $(or $(SECONDS),60)
 
 clean: ## Remove trained models, test results and caches (keeps .venv and var/)
 	rm -rf models results .pytest_cache

@@ -45,16 +45,25 @@ class Settings:
 
 
 def rasa_forwarder(settings: Settings) -> Forward:
+    """Posts to Rasa's REST channel over one reused connection pool."""
+    clients: Dict[int, aiohttp.ClientSession] = {}
+
     async def forward(session: str, message: str, metadata: dict) -> list:
+        import asyncio
+
+        loop = id(asyncio.get_running_loop())
+        if loop not in clients or clients[loop].closed:
+            clients[loop] = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=settings.rasa_timeout),
+                connector=aiohttp.TCPConnector(limit=100),
+            )
         url = f"{settings.rasa_url}/webhooks/rest/webhook"
         payload = {"sender": session, "message": message, "metadata": metadata}
-        timeout = aiohttp.ClientTimeout(total=settings.rasa_timeout)
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as client:
-                async with client.post(url, json=payload) as reply:
-                    if reply.status != 200:
-                        raise RasaUnavailable(f"Rasa answered {reply.status}")
-                    return await reply.json()
+            async with clients[loop].post(url, json=payload) as reply:
+                if reply.status != 200:
+                    raise RasaUnavailable(f"Rasa answered {reply.status}")
+                return await reply.json()
         except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as error:
             raise RasaUnavailable(str(error)) from error
     return forward
