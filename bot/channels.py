@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import logging
 import os
+from contextvars import ContextVar
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
@@ -30,6 +32,27 @@ SETTINGS = {"{retention_days}": lambda: os.environ.get("RETENTION_DAYS", "30")}
 
 SAFETY_NET_RESPONSE = "utter_helpline"
 APOLOGY = "I'm sorry, something went wrong on my side, so I can't show you everything right now."
+STORE_TROUBLE = "I'm having trouble saving our conversation, so I may not remember what you said earlier."
+# Tracker-store errors raised while handling the current message (see _watch_store).
+_store_errors: ContextVar[Optional[list]] = ContextVar("harbour_store_errors", default=None)
+
+
+def _record_store_error(error: Exception) -> None:
+    # Replaces Rasa's own log line for this, so it must say it just as clearly.
+    logger.error(
+        "The tracker store failed (%s: %s). Answering from memory until it works again; "
+        "check that the database (HARBOUR_DB) is writable.", type(error).__name__, error,
+    )
+    errors = _store_errors.get()
+    if errors is not None:
+        errors.append(error)
+
+
+def _watch_store(agent: Any) -> None:
+    """Rasa falls back to memory when the tracker store fails, and calls this hook."""
+    store = getattr(agent, "tracker_store", None)
+    if isinstance(store, FailSafeTrackerStore) and store._on_tracker_store_error is None:
+        store._on_tracker_store_error = _record_store_error
 # Last resort when even the domain response cannot be rendered. Numbers from
 # data/services.yml (childline, samaritans, uk_emergency_999_112).
 LAST_RESORT = (
@@ -52,7 +75,7 @@ def failed_custom_actions(tracker: DialogueStateTracker, custom_actions: set) ->
     return failed
 
 
-async def safety_net(agent: Any, sender_id: Text, replies: List[Dict]) -> List[Dict]:
+async def safety_net(agent: Any, sender_id: Text, replies: List[Dict], store_failed: bool = False) -> List[Dict]:
     """Extra messages to send: none when all went well, else an apology and a helpline."""
     tracker: Optional[DialogueStateTracker] = None
     try:
@@ -60,11 +83,12 @@ async def safety_net(agent: Any, sender_id: Text, replies: List[Dict]) -> List[D
     except Exception:  # the store itself is failing; still answer the parent
         logger.exception("Could not read the conversation to check the reply")
     failed = failed_custom_actions(tracker, set(agent.domain.user_actions)) if tracker else []
-    if replies and not failed:
+    if replies and not failed and not store_failed:
         return []
     logger.error(
         "Sending the safety-net helpline: %s",
-        f"actions {failed} produced nothing" if failed else "the reply was empty",
+        f"actions {failed} produced nothing" if failed
+        else "the tracker store failed" if store_failed else "the reply was empty",
     )
     text = LAST_RESORT
     try:
@@ -73,7 +97,8 @@ async def safety_net(agent: Any, sender_id: Text, replies: List[Dict]) -> List[D
         text = (rendered or {}).get("text") or LAST_RESORT
     except Exception:
         logger.exception("Could not render %s; sending the built-in helpline", SAFETY_NET_RESPONSE)
-    return [{"recipient_id": sender_id, "text": APOLOGY}, {"recipient_id": sender_id, "text": text}]
+    first = STORE_TROUBLE if store_failed and replies and not failed else APOLOGY
+    return [{"recipient_id": sender_id, "text": first}, {"recipient_id": sender_id, "text": text}]
 
 
 def fill_settings(reply: Dict) -> Dict:
@@ -117,6 +142,9 @@ class HarbourRestInput(RestInput):
             text = redact(message) if isinstance(message, str) else ""
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
             collector = CollectingOutputChannel()
+            _watch_store(request.app.ctx.agent)
+            store_errors: list = []
+            _store_errors.set(store_errors)
             try:
                 await on_new_message(
                     UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata)
@@ -128,7 +156,7 @@ class HarbourRestInput(RestInput):
                     type(problem).__name__, problem,
                 )
             replies = list(collector.messages)
-            replies += await safety_net(request.app.ctx.agent, sender_id, replies)
+            replies += await safety_net(request.app.ctx.agent, sender_id, replies, bool(store_errors))
             return response.json([fill_settings(reply) for reply in replies])
 
         return webhook
