@@ -29,10 +29,29 @@ from bot.nlu.entity_rules import EntityRules
 from bot.nlu.readability import is_readable
 
 
+class RuleComponent(GraphComponent):
+    """A component that learns nothing from training data: rules only."""
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = config
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "RuleComponent":
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
-class HarbourEntityExtractor(GraphComponent, EntityExtractorMixin):
+class HarbourEntityExtractor(RuleComponent, EntityExtractorMixin):
     """Adds child_age, age_band, location, platform and relation from spaCy rules.
 
     It learns nothing from training data: the word lists live in data/lexicon/ and are
@@ -40,25 +59,8 @@ class HarbourEntityExtractor(GraphComponent, EntityExtractorMixin):
     """
 
     def __init__(self, config: Dict[Text, Any], rules: Optional[EntityRules] = None) -> None:
-        self._config = config
+        super().__init__(config)
         self.rules = rules or EntityRules()
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "HarbourEntityExtractor":
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -72,33 +74,13 @@ class HarbourEntityExtractor(GraphComponent, EntityExtractorMixin):
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class UnreadableMessageFallback(GraphComponent):
+class UnreadableMessageFallback(RuleComponent):
     """Turns messages Harbour cannot read into `nlu_fallback`.
 
     Empty or emoji-only messages, and messages in another language, would otherwise be
     forced into whichever topic scores least badly. As `nlu_fallback` they get the reply
-    that asks the parent to rephrase and names a helpline. Put it last in the pipeline.
+    that asks the parent to rephrase and names a helpline. Put it after the classifiers.
     """
-
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self._config = config
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "UnreadableMessageFallback":
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -117,7 +99,7 @@ class UnreadableMessageFallback(GraphComponent):
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class CrisisDetector(GraphComponent):
+class CrisisDetector(RuleComponent):
     """Makes `immediate_danger` the intent when a child is at risk now (bot/nlu/crisis.py).
 
     Runs last, so /model/parse and every channel see the same decision. It also takes
@@ -126,21 +108,6 @@ class CrisisDetector(GraphComponent):
     """
 
     INTENT = "immediate_danger"
-
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self._config = config
-
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CrisisDetector":
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
