@@ -143,3 +143,40 @@ def test_unknown_region_law_answer_says_it_is_for_the_uk():
 def test_no_placeholder_text():
     for name, sentence in sentences():
         assert not re.search(r"\b(TODO|TBD|lorem|FIXME|XXX)\b", sentence), name
+
+
+def _directory_contacts():
+    from actions.directory import load_services
+
+    numbers, urls = set(), set()
+    for service in load_services().values():
+        contact = service.contact
+        for value in (contact.phone, contact.phone_alt, contact.emergency_phone, contact.phone_from_ireland,
+                      contact.phone_from_abroad, contact.textphone, contact.text and contact.text.number):
+            if value:
+                numbers.add(re.sub(r"\D", "", value))
+        urls |= {u.rstrip("/") for u in [contact.web, *contact.more_web.values()] if u}
+    return numbers, urls
+
+
+def test_every_phone_number_and_web_address_in_an_answer_is_in_the_directory():
+    numbers, urls = _directory_contacts()
+    phone = re.compile(r"(?<![\w/])\+?\d[\d \-]{1,16}\d(?![\w/])")
+    url = re.compile(r"https?://[^\s\"']+[^\s\"'.,)]")
+    unknown = []
+    for name, variations in RESPONSES.items():
+        for variation in variations:
+            text = variation.get("text", "")
+            unknown += [(name, u) for u in url.findall(text) if u.rstrip("/") not in urls]
+            unknown += [(name, p) for p in phone.findall(text) if re.sub(r"\D", "", p) not in numbers]
+    assert not unknown, f"add these to data/services.yml or take them out of the answer: {unknown}"
+
+
+def test_every_bubble_is_short():
+    # Rasa's REST channel sends each paragraph ("\n\n") as its own bubble.
+    long = [
+        (name, len(paragraph.split()))
+        for name, variations in RESPONSES.items() for v in variations
+        for paragraph in v.get("text", "").split("\n\n") if len(paragraph.split()) > 80
+    ]
+    assert not long, long
