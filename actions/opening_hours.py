@@ -18,21 +18,22 @@ def _minutes(clock: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def _open_at_local(hours: Hours, local: datetime) -> bool:
+def _closing_of_current_span(hours: Hours, local: datetime) -> Optional[datetime]:
+    """When the span covering this local moment closes, or None if no span covers it."""
     minute = local.hour * 60 + local.minute
-    today = DAYS[local.weekday()]
-    yesterday = DAYS[(local.weekday() - 1) % 7]
+    today, yesterday = DAYS[local.weekday()], DAYS[(local.weekday() - 1) % 7]
     for span in hours.weekly:
         start, end = _minutes(span.open), _minutes(span.close)
-        if end > start:
-            if today in span.days and start <= minute < end:
-                return True
-        else:  # runs past midnight
-            if today in span.days and minute >= start:
-                return True
-            if yesterday in span.days and minute < end:
-                return True
-    return False
+        if end > start and today in span.days and start <= minute < end:
+            day = local.date()
+        elif end <= start and today in span.days and minute >= start:  # runs past midnight
+            day = local.date() + timedelta(days=1)
+        elif end <= start and yesterday in span.days and minute < end:  # began yesterday
+            day = local.date()
+        else:
+            continue
+        return datetime.combine(day, time(0), tzinfo=local.tzinfo) + timedelta(minutes=end)
+    return None
 
 
 def is_open(service: Service, now: datetime) -> Optional[bool]:
@@ -41,7 +42,8 @@ def is_open(service: Service, now: datetime) -> Optional[bool]:
         return None
     if service.hours.always_open:
         return True
-    return _open_at_local(service.hours, now.astimezone(ZoneInfo(service.hours.timezone)))
+    local = now.astimezone(ZoneInfo(service.hours.timezone))
+    return _closing_of_current_span(service.hours, local) is not None
 
 
 def next_opening(service: Service, now: datetime) -> Optional[datetime]:
@@ -63,24 +65,10 @@ def next_opening(service: Service, now: datetime) -> Optional[datetime]:
 
 def closes_at(service: Service, now: datetime) -> Optional[datetime]:
     """When the current open span ends, if the service is open on a timetable now."""
-    if not is_open(service, now) or service.hours.always_open:
+    if not service.hours_known or service.hours.always_open:
         return None
-    zone = ZoneInfo(service.hours.timezone)
-    local = now.astimezone(zone)
-    minute = local.hour * 60 + local.minute
-    today, yesterday = DAYS[local.weekday()], DAYS[(local.weekday() - 1) % 7]
-    for span in service.hours.weekly:
-        start, end = _minutes(span.open), _minutes(span.close)
-        if end > start and today in span.days and start <= minute < end:
-            day = local.date()
-        elif end <= start and today in span.days and minute >= start:
-            day = local.date() + timedelta(days=1)
-        elif end <= start and yesterday in span.days and minute < end:
-            day = local.date()
-        else:
-            continue
-        return datetime.combine(day, time(0), tzinfo=zone) + timedelta(minutes=end)
-    return None
+    local = now.astimezone(ZoneInfo(service.hours.timezone))
+    return _closing_of_current_span(service.hours, local)
 
 
 def describe(service: Service, now: datetime) -> str:

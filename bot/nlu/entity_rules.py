@@ -129,9 +129,9 @@ class EntityRules:
         if age:
             found.append(age)
             found.append(Entity("age_band", self.lexicon.age_band(age.value), age.start, age.end, age.text))
-        found.extend(self._first(self._places(doc), "location"))
+        found.extend(self._places(doc)[:1])
         found.extend(self._platforms(doc))
-        found.extend(self._first(self._relations(doc), "relation"))
+        found.extend(self._relations(doc)[:1])
         return sorted(found, key=lambda e: (e.start, e.entity))
 
     def values(self, text: str) -> Dict[str, Any]:
@@ -275,7 +275,3 @@ class EntityRules:
             if token.lower_ in POSSESSIVES:
                 return True
         return False
-
-    @staticmethod
-    def _first(entities: List[Entity], _name: str) -> List[Entity]:
-        return entities[:1]
