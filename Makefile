@@ -20,7 +20,7 @@ MODEL  := models/harbour.tar.gz
 TRAIN_DATA := data/nlu data/rules data/stories data/responses
 TRAIN_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: help install train run test validate intent review purge measure bench clean
+.PHONY: help install train run test validate intent review feedback purge measure bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ intent: install ## Scaffold a new intent: make intent NAME=snake_case SECTION=im
 
 review: install ## Export recent unsure/fallback messages (redacted) to reports/review-*.yml for labelling
 	$(PY) -m bot.review --db $(HARBOUR_DB) --days $(or $(DAYS),7)
+
+feedback: install ## Count "Was this helpful?" answers per topic (last DAYS days, default 30)
+	$(PY) -m bot.feedback --db $(HARBOUR_DB) --days $(or $(DAYS),30)
 
 purge: install ## Delete stored conversations older than RETENTION_DAYS (default 30)
 	$(PY) -m bot.retention --db $(HARBOUR_DB) --days $(RETENTION_DAYS)

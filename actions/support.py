@@ -31,10 +31,35 @@ SCHOOL_TOPICS = {
 }
 
 
+# A band the parent tapped stands in for an age when no exact age was typed.
+BAND_AGES = {"under_13": 12, "13_17": 15, "18_plus": 18}
+
+
 def school_id(tracker: Tracker) -> Optional[str]:
     latest = (tracker.latest_message or {}).get("metadata") or {}
     started = tracker.get_slot("session_started_metadata") or {}
     return latest.get("school") or started.get("school")
+
+
+def current_topic(tracker: Tracker) -> str:
+    """The topic being answered: the latest intent, or, when a form just asked for the
+    region or age, the question that was waiting for it."""
+    intent = (tracker.latest_message or {}).get("intent", {}).get("name")
+    if intent in CONTENT_TOPICS:
+        return intent
+    pending = tracker.get_slot("pending_topic")
+    if pending in CONTENT_TOPICS and tracker.active_loop_name is None and _after_form(tracker):
+        return pending
+    return GENERAL_TOPIC
+
+
+def _after_form(tracker: Tracker) -> bool:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "active_loop" and event.get("name") is None:
+            return True
+    return False
 
 
 class ActionRecommendSupport(Action):
@@ -47,11 +72,13 @@ class ActionRecommendSupport(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        intent = (tracker.latest_message or {}).get("intent", {}).get("name")
-        topic = intent if intent in CONTENT_TOPICS else GENERAL_TOPIC
+        topic = current_topic(tracker)
         school = find_school(SCHOOLS, school_id(tracker))
-        region = tracker.get_slot("location") or (school.region if school else None) or DEFAULT_REGION
+        location = tracker.get_slot("location")
+        region = (location if location != "unknown" else None) or (school.region if school else None) or DEFAULT_REGION
         age = tracker.get_slot("child_age")
+        if age is None:
+            age = BAND_AGES.get(tracker.get_slot("age_band"))
         picks = recommend(SERVICES, topic, region, age, self.clock())
 
         if school and topic in SCHOOL_TOPICS:

@@ -22,3 +22,21 @@ def load_responses(root: Path = ROOT) -> Dict[str, List[dict]]:
 
 def content_response_files(root: Path = ROOT) -> List[Path]:
     return sorted((root / "data" / "responses").glob("*.yml"))
+
+
+def pick_variation(responses: Dict[str, List[dict]], name: str, slots: Dict[str, object]) -> dict:
+    """The variation Rasa sends for these slot values: the one whose conditions all match,
+    else the default. Two matches would make Rasa choose at random, so that is an error."""
+    variations = responses[name]
+    matching = [
+        v for v in variations if v.get("condition")
+        and all(slots.get(c["name"]) == c["value"] for c in v["condition"])
+    ]
+    if len(matching) > 1:
+        raise ValueError(f"{name}: {len(matching)} variations match {slots}; Rasa would pick at random")
+    if matching:
+        return matching[0]
+    defaults = [v for v in variations if not v.get("condition")]
+    if len(defaults) != 1:
+        raise ValueError(f"{name}: needs exactly one variation without a condition")
+    return defaults[0]

@@ -69,11 +69,11 @@ def scaffold(name: str, section: str, root: Path = ROOT) -> list:
         f"        reviewed: \"{MARK}\"  # the date a person checked this answer, YYYY-MM-DD\n"
     ))
     rules = root / "data" / "rules" / f"{section}.yml"
-    _append(rules, f"- rule: answer {name}\n  steps:\n  - intent: {name}\n  - action: utter_{name}\n  - action: action_recommend_support\n")
+    _append(rules, f"- rule: answer {name}\n  steps:\n  - intent: {name}\n  - action: utter_{name}\n  - action: action_recommend_support\n  - action: utter_ask_helpful\n")
     stories = root / "tests" / "stories" / f"test_{section}.yml"
     _append(stories, (
         f"- story: {name.replace('_', ' ')}\n  steps:\n  - user: |\n      {MARK}: a real message a parent might send\n"
-        f"    intent: {name}\n  - action: utter_{name}\n  - action: action_recommend_support\n"
+        f"    intent: {name}\n  - action: utter_{name}\n  - action: action_recommend_support\n  - action: utter_ask_helpful\n"
     ))
     _add_to_additions(root / "data" / "intent_additions.yml", name, section)
     return [p.relative_to(root) for p in (nlu, held_out, root / "domain.yml", responses, rules, stories,

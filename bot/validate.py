@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Dict, List
 
 import yaml
+from rasa.shared.core.constants import DEFAULT_ACTION_NAMES
 
 from bot.paths import ROOT
 from bot.topics import SECTION_FILES, additions, all_topics
@@ -96,7 +97,7 @@ def check(root: Path = ROOT) -> List[str]:
     for path in [root / "domain.yml", *sorted((root / "data" / "responses").glob("*.yml"))]:
         for name, variations in (_yaml(path).get("responses") or {}).items():
             responses[name] = (variations, _rel(path, root))
-    actions = set(domain.get("actions", []) or [])
+    actions = set(domain.get("actions", []) or []) | set(domain.get("forms", {}) or {}) | set(DEFAULT_ACTION_NAMES)
     answered, e2e = defaultdict(set), set()
     for file, steps in _steps(root / "data" / "rules", "rules") + _steps(root / "data" / "stories", "stories"):
         current = None
@@ -112,7 +113,7 @@ def check(root: Path = ROOT) -> List[str]:
             problems.append(f"data/rules/: intent '{intent}' has no rule or story that answers it")
         for action in answered.get(intent, ()):
             if action not in responses and action not in actions:
-                problems.append(f"data/rules/: intent '{intent}' uses '{action}', which is neither a response nor a domain action")
+                problems.append(f"data/rules/: intent '{intent}' uses '{action}', which is not a response, a domain action or form, or a Rasa default action")
         if intent not in e2e:
             problems.append(f"tests/stories/: intent '{intent}' has no end-to-end test story")
 

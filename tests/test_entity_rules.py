@@ -38,6 +38,17 @@ CASES = [
     ("my twelve year old", "child_age", 12),
     ("she's nearly 16", "child_age", 16),
     ("he's 6 ft tall", "child_age", None),
+    # age_band typed as a reply to the age question (its button titles)
+    ("13 to 17", "age_band", "13_17"),
+    ("under 13", "age_band", "under_13"),
+    ("18 or over", "age_band", "18_plus"),
+    ("18+", "age_band", "18_plus"),
+    ("she's a teenager", "age_band", "13_17"),
+    ("a man over 18 keeps messaging my daughter and wants to meet", "age_band", None),
+    ("13 to 17", "child_age", None),
+    # a country Harbour has no answers for: "unknown", so the parent isn't asked again
+    ("we live in Spain", "location", "unknown"),
+    ("we're in New Zealand", "location", "unknown"),
     ("she is 2 years older than him", "child_age", None),
     ("at 11pm he sent 3 pics", "child_age", None),
     ("it happened 2 years ago", "child_age", None),

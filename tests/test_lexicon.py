@@ -4,13 +4,13 @@ import shutil
 import pytest
 import yaml
 
-from bot.nlu.lexicon import REGION_CODES, LexiconError, load_lexicon
+from bot.nlu.lexicon import PLACE_CODES, LexiconError, load_lexicon
 from bot.paths import LEXICON
 
 
 def test_shipped_lexicon_loads():
     lexicon = load_lexicon()
-    assert set(lexicon.places.values()) | set(lexicon.places_exact.values()) == set(REGION_CODES)
+    assert set(lexicon.places.values()) | set(lexicon.places_exact.values()) == set(PLACE_CODES)
     assert lexicon.age_band(12) == "under_13" and lexicon.age_band(13) == "13_17"
 
 

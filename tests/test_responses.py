@@ -9,11 +9,12 @@ import pytest
 import yaml
 
 from bot.content_safety import unsafe_advice
-from bot.responses import content_response_files, load_responses
+from bot.responses import content_response_files, load_responses, pick_variation
 from bot.topics import topics_by_section
 
 ROOT = Path(__file__).resolve().parent.parent
 RESPONSES = load_responses()
+FORMS = set(yaml.safe_load((ROOT / "domain.yml").read_text())["forms"])
 REGIONS = ["GB", "GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR", "IE", "US", "AU", "CA"]
 EMERGENCY = {"IE": "112", "US": "911", "CA": "911", "AU": "000"}  # UK nations and GB: 999
 CONTENT_SECTIONS = [
@@ -23,18 +24,7 @@ CONTENT_SECTIONS = [
 
 
 def pick(response: str, slots: dict) -> dict:
-    """The variation Rasa would choose for these slots (conditions all match, else default)."""
-    variations = RESPONSES[response]
-    conditional = [
-        v for v in variations if v.get("condition")
-        and all(slots.get(c["name"]) == c["value"] for c in v["condition"])
-    ]
-    if conditional:
-        assert len(conditional) == 1, f"{response}: two variations match {slots}, Rasa picks at random"
-        return conditional[0]
-    defaults = [v for v in variations if not v.get("condition")]
-    assert len(defaults) == 1, f"{response}: needs exactly one default variation"
-    return defaults[0]
+    return pick_variation(RESPONSES, response, slots)
 
 
 def content_variations():
@@ -59,7 +49,7 @@ def test_every_topic_has_an_answer():
             actions = answered.get(name, [])
             assert actions, f"{name} ({section}) has no rule"
             for action in actions:
-                assert action in RESPONSES or action.startswith("action_"), f"{name}: {action} missing"
+                assert action in RESPONSES or action.startswith("action_") or action in FORMS, f"{name}: {action} missing"
 
 
 @pytest.mark.parametrize("file,name,variation", list(content_variations()))
@@ -130,10 +120,21 @@ def test_fallback_names_a_helpline_for_the_region(region):
     assert EMERGENCY.get(region, "999") in text
 
 
-@pytest.mark.parametrize("region", REGIONS + [None])
-@pytest.mark.parametrize("response", ["utter_sexting_law", "utter_age_of_consent", "utter_report_to_police", "utter_talk_to_person", "utter_helpline"])
-def test_region_dependent_answers_resolve_to_one_variation(response, region):
-    assert pick(response, {"location": region})["text"]
+@pytest.mark.parametrize("response", sorted(RESPONSES))
+def test_every_answer_has_exactly_one_variation_for_every_region_and_age(response):
+    # Rasa picks at random among matching variations; a parent must never get a lottery.
+    for region in REGIONS + [None, "unknown"]:
+        for band in [None, "under_13", "13_17", "18_plus", "unknown"]:
+            assert pick(response, {"location": region, "age_band": band})["text"]
+
+
+def test_age_aware_answers_differ_by_age_band():
+    for response in ("utter_remove_image_age", "utter_normal_sexual_development"):
+        texts = {pick(response, {"age_band": band})["text"] for band in [None, "under_13", "13_17", "18_plus"]}
+        assert len(texts) == 4, response
+    adult = pick("utter_remove_image_age", {"age_band": "18_plus"})["text"]
+    assert "StopNCII" in adult and "Revenge Porn Helpline" in adult
+    assert "StopNCII" not in pick("utter_remove_image_age", {"age_band": "13_17"})["text"]
 
 
 def test_unknown_region_law_answer_says_it_is_for_the_uk():

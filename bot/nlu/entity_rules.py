@@ -39,6 +39,7 @@ PLATFORM_CONTEXT = {
     "the", "her", "his", "their", "my",
 }
 MAX_YEAR = {"year": 13, "yr": 13, "y": 13, "grade": 12, "s": 6, "p": 7}
+SHORT_REPLY = 6  # tokens
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class EntityRules:
         self.platforms = self._phrases("platform", self.lexicon.platforms, attr="LOWER")
         self.relations = self._phrases("relation", self.lexicon.relations, attr="LOWER")
         self.ages = Matcher(vocab)
+        self.bands = Matcher(vocab)
         self._add_age_patterns()
 
     # ------------------------------------------------------------------ set-up
@@ -119,6 +121,18 @@ class EntityRules:
             [{"LOWER": {"REGEX": r"^\d{1,2}(st|nd|rd|th)$"}}, {"LOWER": "grade"}],
         ])
 
+        # The age question's button titles, typed: "under 13", "13 to 17", "18+".
+        self.bands.add("under_13", [[{"LOWER": {"IN": ["under", "below"]}}, {"LOWER": {"IN": ["13", "thirteen"]}}]])
+        self.bands.add("13_17", [[{"LOWER": {"IN": ["13", "thirteen"]}},
+                                  {"LOWER": {"IN": ["to", "-", "–", "and"]}}, {"LOWER": {"IN": ["17", "seventeen"]}}],
+                                 [{"LOWER": {"IN": ["13-17", "13–17"]}}],
+                                 [{"LOWER": "teenager"}]])
+        self.bands.add("18_plus", [[{"LOWER": {"IN": ["18", "eighteen"]}}, {"LOWER": "or"},
+                                    {"LOWER": {"IN": ["over", "older", "above"]}}],
+                                   [{"LOWER": {"IN": ["over", "above"]}}, {"LOWER": {"IN": ["18", "eighteen"]}}],
+                                   [{"LOWER": "18"}, {"TEXT": "+"}], [{"LOWER": "18+"}],
+                                   [{"LOWER": {"IN": ["adult", "grown"]}}]])
+
     # ------------------------------------------------------------------ public
     def extract(self, text: str) -> List[Entity]:
         if not text or not text.strip():
@@ -129,6 +143,8 @@ class EntityRules:
         if age:
             found.append(age)
             found.append(Entity("age_band", self.lexicon.age_band(age.value), age.start, age.end, age.text))
+        else:
+            found.extend(self._band(doc)[:1])
         found.extend(self._places(doc)[:1])
         found.extend(self._platforms(doc))
         found.extend(self._relations(doc)[:1])
@@ -142,6 +158,17 @@ class EntityRules:
         return result
 
     # ------------------------------------------------------------------ ages
+    def _band(self, doc: Doc) -> List[Entity]:
+        """An age band said on its own, as a reply to the age question. Only in short
+        replies: in a longer message "over 18" usually describes someone else."""
+        if len(doc) > SHORT_REPLY:
+            return []
+        return [
+            Entity("age_band", self.nlp.vocab.strings[match_id], doc[start:end].start_char,
+                   doc[start:end].end_char, doc[start:end].text)
+            for match_id, start, end in sorted(self.bands(doc), key=lambda m: m[1])
+        ]
+
     def _number(self, word: str) -> Optional[int]:
         digits = "".join(ch for ch in word if ch.isdigit())
         if digits and word[: len(digits)] == digits:

@@ -15,6 +15,10 @@ import yaml
 from bot.paths import LEXICON
 
 REGION_CODES = ("GB", "GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR", "IE", "US", "AU", "CA")
+# A country Harbour has no answers for: it fills the location slot with "unknown", as
+# "prefer not to say" does, so the parent isn't asked again and gets the general answer.
+ELSEWHERE = "unknown"
+PLACE_CODES = REGION_CODES + (ELSEWHERE,)
 
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 
@@ -26,7 +30,7 @@ SCHEMAS = {
         "properties": {
             "regions": {
                 "type": "object",
-                "propertyNames": {"enum": list(REGION_CODES)},
+                "propertyNames": {"enum": list(PLACE_CODES)},
                 "additionalProperties": _STR_LIST,
             },
             "case_sensitive": {
