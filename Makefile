@@ -15,12 +15,13 @@ export RETENTION_DAYS ?= 30
 
 VENV   := .venv
 PY     := $(VENV)/bin/python
-RASA   := $(VENV)/bin/rasa
+# bot/lean_rasa.py: the `rasa` command without loading TensorFlow, which Harbour never uses.
+RASA   := $(VENV)/bin/python -m bot.lean_rasa
 MODEL  := models/harbour.tar.gz
 TRAIN_DATA := data/nlu data/rules data/stories data/responses
 TRAIN_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: help install train run test validate intent review feedback purge measure bench clean
+.PHONY: help install train run test validate intent review feedback purge evaluate bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,12 +66,12 @@ feedback: install ## Count "Was this helpful?" answers per topic (last DAYS days
 purge: install ## Delete stored conversations older than RETENTION_DAYS (default 30)
 	$(PY) -m bot.retention --db $(HARBOUR_DB) --days $(RETENTION_DAYS)
 
-measure: install train ## Measure training, start-up, memory and latency (writes reports/measure.json)
-	$(PY) scripts/measure.py
+evaluate: install train ## NLU report: held-out test + 5-fold cross-validation -> reports/nlu.md and PNGs
+	$(PY) -m bot.evaluate --folds $(or $(FOLDS),5)
 
-bench: install train ## Benchmarks (reports/bench_*.json): the support action, then 200 sessions for a minute
+bench: install train ## Harbour vs stock Rasa: training, start, memory, load at 1/10/50 sessions, accuracy
 	$(PY) scripts/bench_action.py
-	$(PY) scripts/bench_load.py --sessions $(or $(SESSIONS),200) --seconds $(or $(SECONDS),60)
+	$(PY) scripts/bench.py --seconds $(or $(SECONDS),20) --levels $(or $(LEVELS),1,10,50)
 
 clean: ## Remove trained models, test results and caches (keeps .venv and var/)
 	rm -rf models results .pytest_cache

@@ -29,8 +29,11 @@ def rasa_env(**extra: str) -> Dict[str, str]:
 
 
 def run_rasa(*args: str, timeout: int = 900, **env: str) -> subprocess.CompletedProcess:
+    """`rasa ARGS` through bot.lean_rasa (no TensorFlow unless needed), or the plain
+    `rasa` command when HARBOUR_STOCK_RASA=1 (the stock baseline in `make bench`)."""
+    launcher = "rasa" if env.get("HARBOUR_STOCK_RASA") == "1" else "bot.lean_rasa"
     return subprocess.run(
-        [sys.executable, "-m", "rasa", *args], cwd=ROOT, env=rasa_env(**env),
+        [sys.executable, "-m", launcher, *args], cwd=ROOT, env=rasa_env(**env),
         capture_output=True, text=True, timeout=timeout,
     )
 
@@ -72,14 +75,19 @@ class Harbour:
 
 @contextmanager
 def running_harbour(model: Path, tmp: Path, token: Optional[str] = None,
-                    startup_timeout: float = 240) -> Iterator[Harbour]:
-    """Starts scripts/run.sh (as `make run` does: actions, Rasa, web app) on free ports."""
+                    startup_timeout: float = 240, rate_limits: bool = True,
+                    **extra_env: str) -> Iterator[Harbour]:
+    """Starts scripts/run.sh (as `make run` does: actions, Rasa, web app) on free ports.
+    `rate_limits=False` lifts the web app's per-session and per-address limits, for load
+    tests where every simulated parent shares one address."""
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     env = rasa_env(
         RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), WEB_PORT=str(web_port),
         HARBOUR_MODEL=str(model),
-        HARBOUR_DB=str(tmp / "harbour.db"), RETENTION_DAYS="30",
+        HARBOUR_DB=str(tmp / "harbour.db"), RETENTION_DAYS="30", **extra_env,
     )
+    if not rate_limits:
+        env.update(HARBOUR_RATE_SESSION="1000000", HARBOUR_RATE_ADDRESS="1000000")
     env.pop("RASA_AUTH_TOKEN", None)
     if token:
         env["RASA_AUTH_TOKEN"] = token

@@ -13,6 +13,15 @@ export PYTHONPATH="${PWD}${PYTHONPATH:+:$PYTHONPATH}"
 : "${WEB_PORT:=8000}" "${WEB_HOST:=127.0.0.1}"
 export RASA_PORT ACTIONS_PORT HARBOUR_DB RETENTION_DAYS WEB_PORT WEB_HOST
 VENV_BIN="${HARBOUR_VENV:-.venv}/bin"
+# Harbour's pipeline needs no TensorFlow, so Rasa runs through bot/lean_rasa.py, which
+# keeps TensorFlow out of memory unless a component uses it. HARBOUR_STOCK_RASA=1 runs
+# the plain `rasa` command instead (the stock baseline in `make bench` uses it).
+if [ "${HARBOUR_STOCK_RASA:-0}" = "1" ]; then
+  rasa_cmd=("$VENV_BIN/rasa")
+else
+  rasa_cmd=("$VENV_BIN/python" -m bot.lean_rasa)
+fi
+: "${HARBOUR_CREDENTIALS:=credentials.yml}" "${HARBOUR_ENDPOINTS:=endpoints.yml}"
 
 mkdir -p "$(dirname "$HARBOUR_DB")"
 "$VENV_BIN/python" -m bot.retention --db "$HARBOUR_DB" --days "$RETENTION_DAYS"
@@ -33,12 +42,13 @@ trap stop EXIT
 
 start_actions() {
   # rasa_sdk binds to SANIC_HOST (default 0.0.0.0): keep the action server on loopback.
-  SANIC_HOST="$HARBOUR_HOST" "$VENV_BIN/rasa" run actions --actions actions --port "$ACTIONS_PORT" &
+  # rasa_sdk directly: the same server as `rasa run actions`, without loading all of Rasa.
+  SANIC_HOST="$HARBOUR_HOST" "$VENV_BIN/python" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
   actions_pid=$!
 }
 start_actions
-"$VENV_BIN/rasa" run --model "$HARBOUR_MODEL" --interface "$HARBOUR_HOST" --port "$RASA_PORT" \
-  --credentials credentials.yml --endpoints endpoints.yml "${api_args[@]}" &
+"${rasa_cmd[@]}" run --model "$HARBOUR_MODEL" --interface "$HARBOUR_HOST" --port "$RASA_PORT" \
+  --credentials "$HARBOUR_CREDENTIALS" --endpoints "$HARBOUR_ENDPOINTS" "${api_args[@]}" &
 rasa_pid=$!
 "$VENV_BIN/python" -m bot.web &
 web_pid=$!

@@ -147,7 +147,7 @@ def test_parent_gets_the_regions_helpline_while_the_action_server_is_down(harbou
     """Runs last in this module: it kills the action server, then waits for its restart."""
     harbour.say("parent-down", "we live in Dublin")
     root = psutil.Process(harbour.process.pid)
-    action_servers = [p for p in root.children(recursive=True) if "run actions" in " ".join(p.cmdline())]
+    action_servers = [p for p in root.children(recursive=True) if "rasa_sdk" in " ".join(p.cmdline())]
     assert action_servers
     for process in action_servers:
         process.kill()
