@@ -69,9 +69,11 @@ purge: install ## Delete stored conversations older than RETENTION_DAYS (default
 evaluate: install train ## NLU report: held-out test + 5-fold cross-validation -> reports/nlu.md and PNGs
 	$(PY) -m bot.evaluate --folds $(or $(FOLDS),5)
 
+BENCH_SECONDS ?= 20
+BENCH_LEVELS ?= 1,10,50
 bench: install train ## Harbour vs stock Rasa: training, start, memory, load at 1/10/50 sessions, accuracy
 	$(PY) scripts/bench_action.py
-	$(PY) scripts/bench.py --seconds $(or $(SECONDS),20) --levels $(or $(LEVELS),1,10,50)
+	$(PY) scripts/bench.py --seconds $(BENCH_SECONDS) --levels $(BENCH_LEVELS)
 
 clean: ## Remove trained models, test results and caches (keeps .venv and var/)
 	rm -rf models results .pytest_cache
