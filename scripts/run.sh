@@ -41,8 +41,8 @@ trap 'stop; exit 130' INT TERM
 trap stop EXIT
 
 start_actions() {
-  # rasa_sdk binds to SANIC_HOST (default 0.0.0.0): keep the action server on loopback.
   # rasa_sdk directly: the same server as `rasa run actions`, without loading all of Rasa.
+  # It binds to SANIC_HOST (default 0.0.0.0): keep the action server on loopback.
   SANIC_HOST="$HARBOUR_HOST" "$VENV_BIN/python" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
   actions_pid=$!
 }
