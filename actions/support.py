@@ -12,17 +12,14 @@ from actions.cards import card, message, school_line
 from actions.directory import load_services
 from actions.ranking import DEFAULT_REGION, GENERAL_TOPIC, URGENT_TOPIC, recommend
 from actions.schools import find_school, load_schools
-from bot.topics import topics_by_section
+from bot.topics import content_topics
 
 logger = logging.getLogger(__name__)
 
 # Loaded when the action server starts: a broken directory stops start-up, loudly.
 SERVICES = load_services()
 SCHOOLS = load_schools()
-CONTENT_TOPICS = {
-    topic for section, names in topics_by_section().items()
-    if section not in ("Conversation", "Telling the bot about the situation") for topic in names
-}
+CONTENT_TOPICS = set(content_topics())
 # Answers where the school's designated safeguarding lead is the natural next person.
 SCHOOL_TOPICS = {
     "nude_shared_by_child", "nude_received_by_child", "nude_of_child_circulating",

@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from bot.nlu_report import per_intent, weakest
+from bot.nlu_report import intent_table, per_intent, weakest
 from bot.paths import ROOT
 from bot.stack import run_rasa, train
 
@@ -66,14 +66,6 @@ def worst_confusions(report: Dict, count: int = 10) -> List[Tuple[str, str, int]
     return [(a, b, n) for (a, b), n in pairs.most_common(count)]
 
 
-def _table(report: Dict) -> List[str]:
-    lines = ["| intent | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-    for name, row in sorted(per_intent(report).items(), key=lambda kv: (kv[1]["f1-score"], kv[0])):
-        lines.append(f"| `{name}` | {row['precision']:.2f} | {row['recall']:.2f} | "
-                     f"{row['f1-score']:.2f} | {int(row['support'])} |")
-    return lines
-
-
 def _section(title: str, report: Dict) -> List[str]:
     lines = [
         f"## {title}", "",
@@ -83,7 +75,7 @@ def _section(title: str, report: Dict) -> List[str]:
         "Worst confusions (true → predicted, times):", "",
     ]
     lines += [f"- `{a}` → `{b}`: {n}" for a, b, n in worst_confusions(report)] or ["- none"]
-    return lines + ["", *_table(report), ""]
+    return lines + ["", *intent_table(report), ""]
 
 
 def render(held: Dict, folds: Optional[Dict], fold_count: int) -> str:

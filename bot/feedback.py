@@ -19,12 +19,9 @@ from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from bot.paths import ROOT
-from bot.topics import topics_by_section
+from bot.topics import content_topics
 
-CONTENT = {
-    topic for section, names in topics_by_section().items()
-    if section not in ("Conversation", "Telling the bot about the situation") for topic in names
-}
+CONTENT = set(content_topics())
 
 
 def helpful_counts(db: Path, days: float, now: Optional[float] = None) -> Dict[str, Counter]:

@@ -26,16 +26,21 @@ def render(report: Dict, title: str) -> str:
         "",
         "Weakest intents: " + ", ".join(f"`{n}` {f:.2f}" for n, f in weakest(report)) + ".",
         "",
-        "| intent | precision | recall | F1 | support | confused with |",
-        "|---|---|---|---|---|---|",
+        *intent_table(report),
     ]
+    return "\n".join(lines) + "\n"
+
+
+def intent_table(report: Dict) -> List[str]:
+    """Per-intent precision, recall, F1, support and what each was confused with."""
+    lines = ["| intent | precision | recall | F1 | support | confused with |", "|---|---|---|---|---|---|"]
     for name, row in sorted(per_intent(report).items()):
         confused = ", ".join(f"{k} ({v})" for k, v in row.get("confused_with", {}).items())
         lines.append(
             f"| `{name}` | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1-score']:.2f} "
             f"| {int(row['support'])} | {confused} |"
         )
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def write(intent_report: Path, target: Path, title: str) -> Dict:

@@ -42,6 +42,12 @@ def all_topics(path: Path = CONTRACT) -> List[str]:
     return [t for names in topics_by_section(path).values() for t in names]
 
 
+def content_topics(path: Path = CONTRACT) -> List[str]:
+    """Topics that get a content answer: all but conversation and telling the bot facts."""
+    return [topic for section, names in topics_by_section(path).items()
+            if section not in ("Conversation", "Telling the bot about the situation") for topic in names]
+
+
 def additions(path: Path = ADDITIONS) -> Dict[str, dict]:
     """Intents added beyond the contract: {name: {"section": ..., "meaning": ...}}."""
     import yaml

@@ -15,6 +15,7 @@ from typing import Dict, List
 import yaml
 from rasa.shared.core.constants import DEFAULT_ACTION_NAMES
 
+from bot.nlu_examples import examples, plain_text
 from bot.paths import ROOT
 from bot.topics import SECTION_FILES, additions, all_topics
 
@@ -33,20 +34,12 @@ def _rel(path: Path, root: Path) -> str:
 
 def _examples(folder: Path, root: Path) -> Dict[str, List[tuple]]:
     """{intent: [(example, file), ...]}"""
-    found: Dict[str, List[tuple]] = defaultdict(list)
-    for path in sorted(folder.glob("*.yml")):
-        for block in _yaml(path).get("nlu", []):
-            if "intent" not in block:
-                continue
-            for line in str(block.get("examples", "")).splitlines():
-                if line.strip():
-                    found[block["intent"]].append((line.strip()[2:].strip(), _rel(path, root)))
-    return found
+    return {intent: [(text, _rel(path, root)) for text, path in items]
+            for intent, items in examples(folder).items()}
 
 
 def _normal(text: str) -> str:
-    text = re.sub(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\)|\[[^\]]*\])", r"\1", text)
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return re.sub(r"[^a-z0-9]+", " ", plain_text(text).lower()).strip()
 
 
 def _steps(folder: Path, key: str) -> List[tuple]:

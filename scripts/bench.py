@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import json
 import random
-import re
 import sys
 import tempfile
 import time
@@ -36,11 +35,11 @@ from typing import Dict, List
 
 import aiohttp
 import psutil
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.evaluate import held_out  # noqa: E402
+from bot.nlu_examples import examples, plain_text  # noqa: E402
 from bot.paths import ROOT  # noqa: E402
 from bot.stack import running_harbour, train  # noqa: E402
 
@@ -67,13 +66,7 @@ def say(message: str) -> None:
 
 
 def parent_messages() -> List[str]:
-    found = []
-    for path in sorted((ROOT / "tests" / "nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text())["nlu"]:
-            for line in block["examples"].splitlines():
-                if line.strip():
-                    found.append(re.sub(r"\[([^\]]+)\](\{[^}]*\}|\[\{.*?\}\])", r"\1", line.strip()[2:]))
-    return found
+    return [plain_text(text) for items in examples(ROOT / "tests" / "nlu").values() for text, _ in items]
 
 
 async def closed_loop(url: str, kind: str, sessions: int, seconds: float, texts: List[str]) -> Dict:
@@ -134,11 +127,11 @@ def measure(name: str, tmp: Path, levels: List[int], seconds: float, texts: List
     result: Dict = {}
     say(f"{name}: training from a cold cache ({system['config']}) ...")
     started = time.monotonic()
+    stock_env = {"HARBOUR_STOCK_RASA": "1"} if name == "stock" else {}
     model = train(tmp / name, name, config=system["config"], RASA_CACHE_DIRECTORY=str(tmp / name / "cache"),
-                  **({"HARBOUR_STOCK_RASA": "1"} if name == "stock" else {}))
+                  **stock_env)
     result["training_seconds"] = round(time.monotonic() - started, 1)
     say(f"{name}: trained in {result['training_seconds']} s; held-out accuracy ...")
-    stock_env = {"HARBOUR_STOCK_RASA": "1"} if name == "stock" else {}
     result["held_out_accuracy"] = round(held_out(model, tmp / name / "nlu", **stock_env)["accuracy"], 3)
     say(f"{name}: accuracy {result['held_out_accuracy']}; starting the stack ...")
     with running_harbour(model, tmp / name, rate_limits=False, **system["env"]) as stack:

@@ -7,15 +7,15 @@ only when the answer depends on something unknown, and cards follow every answer
 """
 from __future__ import annotations
 
-import json
-import uuid
 import re
+import uuid
 from collections import Counter
 from typing import Dict, List, Optional
 
 import pytest
 import yaml
 
+from bot.nlu_examples import annotated_entities, plain_text
 from bot.paths import ROOT
 from bot.responses import load_responses, pick_variation
 from bot.stack import running_harbour
@@ -24,22 +24,6 @@ JOURNEYS = ROOT / "tests" / "stories" / "test_journeys.yml"
 STORIES = yaml.safe_load(JOURNEYS.read_text())["stories"]
 RESPONSES = load_responses()
 FORM_SLOTS = {"location_form": "location", "age_form": "age_band"}
-ANNOTATION = re.compile(r"\[([^\]]+)\](\{[^}]*\}|\[\{.*?\}\])")
-
-
-def plain(text: str) -> str:
-    return ANNOTATION.sub(lambda m: m.group(1), text).strip()
-
-
-def entities(text: str) -> Dict[str, str]:
-    found = {}
-    for match in ANNOTATION.finditer(text):
-        raw = match.group(2)
-        for item in json.loads(raw) if raw.startswith("[") else [json.loads(raw)]:
-            found[item["entity"]] = item["value"]
-    return found
-
-
 def turns(story: dict) -> List[dict]:
     """Each user message with the steps that follow it up to the next one."""
     result: List[dict] = []
@@ -72,12 +56,12 @@ def test_journey_gives_the_right_answer_for_region_and_age(harbour, story):
     slots: Dict[str, Optional[str]] = {}
     asking: Optional[str] = None
     for turn in turns(story):
-        for name, value in entities(turn["user"]).items():
+        for name, value in annotated_entities(turn["user"]).items():
             if name in ("location", "age_band"):
                 slots[name] = value
         if asking and turn["intent"] == "deny" and not slots.get(FORM_SLOTS[asking]):
             slots[FORM_SLOTS[asking]] = "unknown"  # "prefer not to say"
-        replies = harbour.say(sender, plain(turn["user"]))
+        replies = harbour.say(sender, plain_text(turn["user"]))
         texts = [r.get("text", "") for r in replies]
         assert replies and all(t.strip() or r.get("custom") for t, r in zip(texts, replies)), (turn["user"], replies)
 
@@ -95,7 +79,7 @@ def test_journey_gives_the_right_answer_for_region_and_age(harbour, story):
         said, position = "\n\n".join(texts), 0  # the channel sends each paragraph as a bubble
         for text in expected:  # in order, each exactly as written for this region and age
             found = said.find(text, position)
-            assert found >= 0, f"{story['story']}: after {plain(turn['user'])!r} expected {text[:70]!r}, got {texts}"
+            assert found >= 0, f"{story['story']}: after {plain_text(turn['user'])!r} expected {text[:70]!r}, got {texts}"
             position = found + len(text)
 
 
