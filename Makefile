@@ -8,20 +8,19 @@ export PYTHONPATH := $(CURDIR)
 export PYTHONHASHSEED := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
-export RASA_PORT ?= 5005
-export ACTIONS_PORT ?= 5055
-export HARBOUR_DB ?= var/harbour.db
-export RETENTION_DAYS ?= 30
+# Ports, the database, RETENTION_DAYS and every other setting: bot/settings.py (the
+# environment overrides each one, e.g. `RETENTION_DAYS=7 make purge`).
 
 VENV   := .venv
 PY     := $(VENV)/bin/python
-# bot/lean_rasa.py: the `rasa` command without loading TensorFlow, which Harbour never uses.
-RASA   := $(VENV)/bin/python -m bot.lean_rasa
+# bot/rasa/launcher.py: the `rasa` command without loading TensorFlow, which Harbour never uses.
+RASA   := $(VENV)/bin/python -m bot.rasa.launcher
 MODEL  := models/harbour.tar.gz
-TRAIN_DATA := data/nlu data/rules data/stories data/responses
+# data/ holds exactly what Rasa trains on; the runtime data (directory/, lexicon/) is read
+# when the servers start, so changing it needs no retraining.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: help install train run test validate intent review feedback purge evaluate bench clean
+.PHONY: help install train run check test validate lint intent review feedback purge evaluate bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,42 +38,49 @@ train: $(MODEL) ## Train the model (skipped when it is newer than config, domain
 
 $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
 	@mkdir -p models
-	$(RASA) train --config config.yml --domain domain.yml --data $(TRAIN_DATA) \
+	$(RASA) train --config config.yml --domain domain.yml --data data \
 	  --out models --fixed-model-name harbour --quiet 2>&1 | grep -v "it/s" || true
 	@test -f $@ && touch $@
 
-run: install train ## Install, train if needed, start the action server and Rasa (Ctrl-C stops both)
+run: install train ## Install, train if needed, start the action server, Rasa, the web app and the daily purge (Ctrl-C stops all)
 	@bash scripts/run.sh
 
 validate: install ## Check data, domain, stories, responses, services and schools
-	$(RASA) data validate --config config.yml --domain domain.yml --data $(TRAIN_DATA) \
+	$(RASA) data validate --config config.yml --domain domain.yml --data data \
 	  --fail-on-warnings --max-history 5
-	$(PY) -m bot.validate
+	$(PY) -m bot.tools.validate
 
-test: validate ## Run validation, then the whole test suite (trains a fresh model in a temporary folder)
+lint: install ## ruff check and ruff format --check (rules in pyproject.toml)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+check: validate lint ## Fast lane (under a minute): validation, lint, and the tests needing no model or servers
+	$(PY) -m pytest -q -m unit tests/unit
+
+test: validate ## Run validation, then the whole test suite: unit, model and stack (trains a fresh model)
 	$(PY) -m pytest
 
 intent: install ## Scaffold a new intent: make intent NAME=snake_case SECTION=images_sexting
-	@$(PY) -m bot.scaffold "$(NAME)" "$(SECTION)"
+	@$(PY) -m bot.tools.scaffold "$(NAME)" "$(SECTION)"
 
 review: install ## Export recent unsure/fallback messages (redacted) to reports/review-*.yml for labelling
-	$(PY) -m bot.review --db $(HARBOUR_DB) --days $(or $(DAYS),7)
+	$(PY) -m bot.tools.review --days $(or $(DAYS),7)
 
 feedback: install ## Count "Was this helpful?" answers per topic (last DAYS days, default 30)
-	$(PY) -m bot.feedback --db $(HARBOUR_DB) --days $(or $(DAYS),30)
+	$(PY) -m bot.tools.feedback --days $(or $(DAYS),30)
 
 purge: install ## Delete stored conversations older than RETENTION_DAYS (default 30)
-	$(PY) -m bot.retention --db $(HARBOUR_DB) --days $(RETENTION_DAYS)
+	$(PY) -m bot.privacy.retention
 
 evaluate: install train ## NLU report: held-out test + 5-fold cross-validation -> reports/nlu.md and PNGs
-	$(PY) -m bot.evaluate --folds $(or $(FOLDS),5)
+	$(PY) -m bot.tools.evaluate --folds $(or $(FOLDS),5)
 
 BENCH_SECONDS ?= 20
 BENCH_LEVELS ?= 1,10,50
 bench: install train ## Harbour vs stock Rasa: training, start, memory, load at 1/10/50 sessions, accuracy
-	$(PY) scripts/bench_action.py
-	$(PY) scripts/bench.py --seconds $(BENCH_SECONDS) --levels $(BENCH_LEVELS)
+	$(PY) bench/bench_action.py
+	$(PY) bench/bench.py --seconds $(BENCH_SECONDS) --levels $(BENCH_LEVELS)
 
 clean: ## Remove trained models, test results and caches (keeps .venv and var/)
-	rm -rf models results .pytest_cache
+	rm -rf models results .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -not -path './.venv/*' -exec rm -rf {} +

@@ -1,4 +1,9 @@
-"""action_recommend_support: points the parent to the services that fit best, right now."""
+"""action_recommend_support: points the parent to the services that fit best, right now.
+
+Reads the topic, region, age and school from the tracker; the choosing and the wording
+are bot/services/ (ranking.py, wording.py).
+"""
+
 from __future__ import annotations
 
 import logging
@@ -8,10 +13,12 @@ from typing import Any, Callable, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.cards import card, message, school_line
-from actions.directory import load_services
-from actions.ranking import DEFAULT_REGION, GENERAL_TOPIC, URGENT_TOPIC, recommend
-from actions.schools import find_school, load_schools
+from actions.crisis import danger_steps_response
+from bot.regions import DEFAULT_REGION, ELSEWHERE
+from bot.services.directory import load_services
+from bot.services.ranking import GENERAL_TOPIC, URGENT_TOPIC, recommend
+from bot.services.schools import SCHOOL_TOPICS, find_school, load_schools
+from bot.services.wording import card, message, school_line
 from bot.topics import content_topics
 
 logger = logging.getLogger(__name__)
@@ -20,12 +27,6 @@ logger = logging.getLogger(__name__)
 SERVICES = load_services()
 SCHOOLS = load_schools()
 CONTENT_TOPICS = set(content_topics())
-# Answers where the school's designated safeguarding lead is the natural next person.
-SCHOOL_TOPICS = {
-    "nude_shared_by_child", "nude_received_by_child", "nude_of_child_circulating",
-    "child_shared_someone_elses_nude", "what_school_will_do", "peer_pressure_to_send",
-    "child_harmful_sexual_behaviour", "sextortion", "abuse_disclosure",
-}
 
 
 # A band the parent tapped stands in for an age when no exact age was typed.
@@ -67,17 +68,18 @@ class ActionRecommendSupport(Action):
     def name(self) -> Text:
         return "action_recommend_support"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         topic = current_topic(tracker)
         school = find_school(SCHOOLS, school_id(tracker))
         location = tracker.get_slot("location")
-        region = (location if location != "unknown" else None) or (school.region if school else None) or DEFAULT_REGION
+        region = (location if location != ELSEWHERE else None) or (school.region if school else None) or DEFAULT_REGION
         age = tracker.get_slot("child_age")
         if age is None:
             age = BAND_AGES.get(tracker.get_slot("age_band"))
         picks = recommend(SERVICES, topic, region, age, self.clock())
 
+        if topic == URGENT_TOPIC:
+            dispatcher.utter_message(response=danger_steps_response(tracker))
         if school and topic in SCHOOL_TOPICS:
             dispatcher.utter_message(text=school_line(school))
         dispatcher.utter_message(

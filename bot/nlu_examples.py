@@ -1,4 +1,6 @@
-"""Reads Rasa NLU example files (data/nlu/, tests/nlu/) and their entity annotations."""
+"""The one reader of Rasa NLU example files (data/nlu/, tests/nlu/) and their entity
+annotations: the validator, the tests, the benchmark and redaction's vocabulary use it."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-import yaml
+from bot.yamlio import load_yaml
 
 # "[text]{...}", "[text][{...}, {...}]" or "[text](entity)"
 ANNOTATION = re.compile(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\)|\[[^\]]*\])")
@@ -34,7 +36,7 @@ def examples(folder: Path) -> Dict[str, List[Tuple[str, Path]]]:
     """{intent: [(example as written, file), ...]} for every *.yml in a folder."""
     found: Dict[str, List[Tuple[str, Path]]] = defaultdict(list)
     for path in sorted(folder.glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []) or []:
+        for block in load_yaml(path).get("nlu", []) or []:
             if "intent" not in block:
                 continue
             for line in str(block.get("examples", "")).splitlines():

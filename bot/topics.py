@@ -1,13 +1,16 @@
-"""Reads the intent contract (docs/topics.md, a copy of shared/design/topics.md)."""
+"""Reads the intent contract (docs/topics.md, a copy of shared/design/topics.md) and the
+intents added beyond it (docs/intent_additions.yml)."""
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 from typing import Dict, List
 
-from bot.paths import ROOT
+from bot.paths import DOCS
+from bot.yamlio import load_yaml
 
-CONTRACT = ROOT / "docs" / "topics.md"
+CONTRACT = DOCS / "topics.md"
 # Sections whose topics are "conversation topics" (12 training examples suffice).
 CONVERSATION_SECTIONS = {"Conversation"}
 # Each section of the contract has one file of the same stem under data/nlu/,
@@ -20,7 +23,7 @@ SECTION_FILES = {
     "Telling the bot about the situation": "situation",
     "Conversation": "conversation",
 }
-ADDITIONS = ROOT / "data" / "intent_additions.yml"
+ADDITIONS = DOCS / "intent_additions.yml"
 _ROW = re.compile(r"^\|\s*`([a-z_]+)`\s*\|")
 
 
@@ -44,15 +47,17 @@ def all_topics(path: Path = CONTRACT) -> List[str]:
 
 def content_topics(path: Path = CONTRACT) -> List[str]:
     """Topics that get a content answer: all but conversation and telling the bot facts."""
-    return [topic for section, names in topics_by_section(path).items()
-            if section not in ("Conversation", "Telling the bot about the situation") for topic in names]
+    return [
+        topic
+        for section, names in topics_by_section(path).items()
+        if section not in ("Conversation", "Telling the bot about the situation")
+        for topic in names
+    ]
 
 
 def additions(path: Path = ADDITIONS) -> Dict[str, dict]:
     """Intents added beyond the contract: {name: {"section": ..., "meaning": ...}}."""
-    import yaml
-
     if not path.exists():
         return {}
-    entries = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("additions") or []
+    entries = load_yaml(path).get("additions") or []
     return {entry["intent"]: entry for entry in entries}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts Harbour's action server, Rasa server and public web app in the foreground;
-# Ctrl-C stops them all.
+# The supervisor `make run` starts: Harbour's action server, Rasa server, public web app
+# and daily purge, in the foreground; Ctrl-C stops them all.
 # Called by `make run`, which has already installed and trained. Rasa listens on loopback
 # only; its HTTP API is enabled only when RASA_AUTH_TOKEN is set, and then needs the token.
 set -euo pipefail
@@ -8,33 +8,31 @@ cd "$(dirname "$0")/.."
 
 export RASA_TELEMETRY_ENABLED=false
 export PYTHONPATH="${PWD}${PYTHONPATH:+:$PYTHONPATH}"
-: "${RASA_PORT:=5005}" "${ACTIONS_PORT:=5055}" "${HARBOUR_DB:=var/harbour.db}"
-: "${RETENTION_DAYS:=30}" "${HARBOUR_MODEL:=models/harbour.tar.gz}" "${HARBOUR_HOST:=127.0.0.1}"
-: "${WEB_PORT:=8000}" "${WEB_HOST:=127.0.0.1}"
-export RASA_PORT ACTIONS_PORT HARBOUR_DB RETENTION_DAYS WEB_PORT WEB_HOST
 VENV_BIN="${HARBOUR_VENV:-.venv}/bin"
-# Harbour's pipeline needs no TensorFlow, so Rasa runs through bot/lean_rasa.py, which
+# Every setting with its default, from bot/settings.py (the environment wins): RASA_PORT,
+# ACTIONS_PORT, HARBOUR_HOST, WEB_HOST, WEB_PORT, HARBOUR_MODEL, HARBOUR_DB, RETENTION_DAYS ...
+settings_env="$("$VENV_BIN/python" -m bot.settings)"  # fails here on an invalid value
+eval "$settings_env"
+# Harbour's pipeline needs no TensorFlow, so Rasa runs through bot/rasa/launcher.py, which
 # keeps TensorFlow out of memory unless a component uses it. HARBOUR_STOCK_RASA=1 runs
 # the plain `rasa` command instead (the stock baseline in `make bench` uses it).
 if [ "${HARBOUR_STOCK_RASA:-0}" = "1" ]; then
   rasa_cmd=("$VENV_BIN/rasa")
 else
-  rasa_cmd=("$VENV_BIN/python" -m bot.lean_rasa)
+  rasa_cmd=("$VENV_BIN/python" -m bot.rasa.launcher)
 fi
-: "${HARBOUR_CREDENTIALS:=credentials.yml}" "${HARBOUR_ENDPOINTS:=endpoints.yml}"
 
 mkdir -p "$(dirname "$HARBOUR_DB")"
-"$VENV_BIN/python" -m bot.retention --db "$HARBOUR_DB" --days "$RETENTION_DAYS"
 
 api_args=()
 if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
   api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
 fi
 
-actions_pid="" rasa_pid="" web_pid=""
+actions_pid="" rasa_pid="" web_pid="" purge_pid=""
 stop() {
   trap - INT TERM EXIT
-  kill $actions_pid $rasa_pid $web_pid 2>/dev/null || true
+  kill $actions_pid $rasa_pid $web_pid $purge_pid 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap 'stop; exit 130' INT TERM
@@ -46,6 +44,13 @@ start_actions() {
   SANIC_HOST="$HARBOUR_HOST" "$VENV_BIN/python" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
   actions_pid=$!
 }
+# Retention runs here, not in the public web app: conversations idle longer than
+# RETENTION_DAYS are deleted now, then every HARBOUR_PURGE_EVERY_SECONDS (a day).
+start_purge() {
+  "$VENV_BIN/python" -m bot.privacy.retention --every "$HARBOUR_PURGE_EVERY_SECONDS" &
+  purge_pid=$!
+}
+start_purge
 start_actions
 "${rasa_cmd[@]}" run --model "$HARBOUR_MODEL" --interface "$HARBOUR_HOST" --port "$RASA_PORT" \
   --credentials "$HARBOUR_CREDENTIALS" --endpoints "$HARBOUR_ENDPOINTS" "${api_args[@]}" &
@@ -56,9 +61,9 @@ web_pid=$!
 echo "Harbour: demo page and widget on http://$WEB_HOST:$WEB_PORT/ ; Rasa on" \
      "http://$HARBOUR_HOST:$RASA_PORT (loopback); actions on :$ACTIONS_PORT. Ctrl-C stops all."
 # Rasa and the web app are what parents talk to: if either stops, Harbour stops. If the
-# action server stops,
-# Rasa keeps answering (its REST channel adds the region's helpline when an action
-# fails) and the action server is restarted after a short pause.
+# action server stops, Rasa keeps answering (its REST channel adds the region's helpline
+# when an action fails) and the action server is restarted after a short pause; so is
+# the purge job.
 while true; do
   wait -n || true
   if ! kill -0 "$rasa_pid" 2>/dev/null || ! kill -0 "$web_pid" 2>/dev/null; then
@@ -69,5 +74,9 @@ while true; do
     echo "Harbour: the action server stopped; restarting it in 5 seconds." >&2
     sleep 5
     start_actions
+  fi
+  if ! kill -0 "$purge_pid" 2>/dev/null; then
+    echo "Harbour: the daily purge job stopped; restarting it." >&2
+    start_purge
   fi
 done

@@ -1,7 +1,8 @@
 """Takes the README screenshots (desktop and a 360 px phone) of the widget on the demo page.
 
-    .venv/bin/python scripts/screenshots.py     # needs Debian chromium; writes docs/screenshots/
+.venv/bin/python scripts/screenshots.py     # needs Debian chromium; writes docs/screenshots/
 """
+
 from __future__ import annotations
 
 import shutil
@@ -14,10 +15,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bot.paths import ROOT  # noqa: E402
-from bot.stack import running_harbour, train  # noqa: E402
+from bot.tools.stack import running_harbour, train  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 OUT = ROOT / "docs" / "screenshots"
 
 
@@ -43,10 +50,20 @@ def main() -> int:
             model = train(tmp, "screens")
         with running_harbour(model, tmp) as harbour, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-            shoot(browser, harbour.web_url + "/", {"width": 1280, "height": 800}, "desktop.png",
-                  "my 14 year old daughter sent a nude to a boy on snapchat")
-            shoot(browser, harbour.web_url + "/", {"width": 360, "height": 740}, "phone-360.png",
-                  "someone is threatening to share my son's pictures unless he pays")
+            shoot(
+                browser,
+                harbour.web_url + "/",
+                {"width": 1280, "height": 800},
+                "desktop.png",
+                "my 14 year old daughter sent a nude to a boy on snapchat",
+            )
+            shoot(
+                browser,
+                harbour.web_url + "/",
+                {"width": 360, "height": 740},
+                "phone-360.png",
+                "someone is threatening to share my son's pictures unless he pays",
+            )
             browser.close()
     print(f"screenshots written to {OUT}")
     return 0

@@ -1,12 +1,38 @@
-"""Shared fixtures. The model is trained once per test session into a temporary folder."""
+"""Shared fixtures, and the three lanes of the suite.
+
+- tests/unit/: needs no trained model and no running server (`make check`, under a minute);
+- tests/model/: needs a trained model (trained once per session into a temporary folder);
+- tests/stack/: starts servers (the whole stack, or the web app for the fuzz test).
+Each test is marked with its lane (`pytest -m unit`, `-m model`, `-m stack`); `make test`
+runs them all. A unit test that asks for the trained model is an error.
+"""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from bot.paths import ROOT
-from bot.stack import TRAIN_DATA, run_rasa, train  # noqa: F401  (re-exported for tests)
+from bot.lean_imports import thinc_without_tensorflow
+
+thinc_without_tensorflow()  # as in every Harbour process: spaCy without TensorFlow
+
+from bot.paths import ROOT  # noqa: E402
+from bot.tools.stack import train  # noqa: E402
+
+TESTS = Path(__file__).resolve().parent
+LANES = ("unit", "model", "stack")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        parts = Path(str(item.fspath)).resolve().relative_to(TESTS).parts
+        lane = parts[0] if parts and parts[0] in LANES else None
+        if lane is None:
+            continue
+        item.add_marker(getattr(pytest.mark, lane))
+        if lane == "unit" and "trained_model" in getattr(item, "fixturenames", ()):
+            raise pytest.UsageError(f"{item.nodeid} needs a trained model: move it to tests/model/")
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,10 @@
 Registered with Rasa's default recipe, so config.yml names them by import path:
 `bot.nlu.components.HarbourEntityExtractor`.
 """
+
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,9 +26,11 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.crisis import crisis_confidence
+from bot.nlu.classifier import NLU_INFO
+from bot.nlu.crisis import crisis_confidence, cry_for_help
 from bot.nlu.entity_rules import EntityRules
 from bot.nlu.readability import is_readable
+from bot.topics import content_topics
 
 
 class RuleComponent(GraphComponent):
@@ -40,21 +44,24 @@ class RuleComponent(GraphComponent):
         return {}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "RuleComponent":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RuleComponent":
         return cls(config)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class HarbourEntityExtractor(RuleComponent, EntityExtractorMixin):
     """Adds child_age, age_band, location, platform and relation from spaCy rules.
 
-    It learns nothing from training data: the word lists live in data/lexicon/ and are
+    It learns nothing from training data: the word lists live in lexicon/ and are
     read when the model loads, so a lexicon fix needs no retraining.
     """
 
@@ -71,9 +78,7 @@ class HarbourEntityExtractor(RuleComponent, EntityExtractorMixin):
         return messages
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class UnreadableMessageFallback(RuleComponent):
     """Turns messages Harbour cannot read into `nlu_fallback`.
 
@@ -88,42 +93,98 @@ class UnreadableMessageFallback(RuleComponent):
                 continue
             fallback = {INTENT_NAME_KEY: NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0}
             ranking = [fallback] + [
-                r for r in message.get(INTENT_RANKING_KEY, [])
-                if r.get(INTENT_NAME_KEY) != NLU_FALLBACK_INTENT_NAME
+                r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != NLU_FALLBACK_INTENT_NAME
             ]
             message.set(INTENT, fallback, add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class CrisisDetector(RuleComponent):
-    """Makes `immediate_danger` the intent when a child is at risk now (bot/nlu/crisis.py).
+    """Sorts every message into three tiers: danger, possible danger, or no danger.
 
-    Runs last, so /model/parse and every channel see the same decision. It also takes
-    `immediate_danger` away from the classifier when a guard says the message is a
-    figure of speech, a past event or a general question, or the classifier is unsure.
+    Runs last, so /model/parse and every channel see the same decision. The learned
+    probability (bot/nlu/classifier.py) decides, and the patterns in bot/nlu/crisis.py
+    are a floor that can only add alarms (docs/danger-taxonomy.md):
+    - danger: `immediate_danger`; the kind of danger is in `harbour_nlu`, so the support
+      action can say what to do in the next minutes (actions/support.py);
+    - possible danger: `possible_danger`, with the topic the classifier would have
+      answered as the `held_topic` entity; the reply names the emergency number and asks
+      whether the child is safe now, and "yes" leads back to that topic;
+    - no danger: the classifier's intent, with `immediate_danger` taken out of the
+      ranking when the classifier put it first without enough confidence.
     """
 
     INTENT = "immediate_danger"
+    POSSIBLE = "possible_danger"
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"danger_at": 0.5, "possible_at": 0.1}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__({**self.get_default_config(), **config})
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY)]
-            said = next((r[PREDICTED_CONFIDENCE_KEY] for r in ranking if r[INTENT_NAME_KEY] == self.INTENT), None)
-            confidence = crisis_confidence(message.get(TEXT) or "", said)
-            others = [r for r in ranking if r[INTENT_NAME_KEY] != self.INTENT]
-            if confidence is not None:
-                crisis = {INTENT_NAME_KEY: self.INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
-                message.set(INTENT, crisis, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [crisis] + others, add_to_output=True)
-            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.INTENT:
-                fallback = next(
-                    (r for r in others if r[INTENT_NAME_KEY] != NLU_FALLBACK_INTENT_NAME),
-                    {INTENT_NAME_KEY: NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0},
-                )
-                message.set(INTENT, fallback, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, others, add_to_output=True)
+            self._decide(message)
         return messages
+
+    def _decide(self, message: Message) -> None:
+        ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY)]
+        info = message.get(NLU_INFO) or {}
+        said = next((r[PREDICTED_CONFIDENCE_KEY] for r in ranking if r[INTENT_NAME_KEY] == self.INTENT), None)
+        learned = float(info.get("danger", said or 0.0))
+        floor = crisis_confidence(message.get(TEXT) or "", None)
+        tier = danger_tier(learned, floor is not None, self._config["danger_at"], self._config["possible_at"])
+        if tier == "none" and cry_for_help(message.get(TEXT) or ""):
+            tier = "possible"
+        others = [r for r in ranking if r[INTENT_NAME_KEY] not in (self.INTENT, self.POSSIBLE)]
+        message.set(NLU_INFO, {**info, "tier": tier}, add_to_output=True)
+        if tier == "danger":
+            crisis = {INTENT_NAME_KEY: self.INTENT, PREDICTED_CONFIDENCE_KEY: max(learned, floor or 0.0)}
+            message.set(INTENT, crisis, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [crisis] + others, add_to_output=True)
+        elif tier == "possible":
+            possible = {INTENT_NAME_KEY: self.POSSIBLE, PREDICTED_CONFIDENCE_KEY: learned}
+            held = next((r[INTENT_NAME_KEY] for r in others if r[INTENT_NAME_KEY] in _holdable()), "find_support")
+            message.set(INTENT, possible, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [possible] + others, add_to_output=True)
+            self._add_entity(message, "held_topic", held)
+        elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.INTENT:
+            fallback = next(
+                (r for r in others if r[INTENT_NAME_KEY] != NLU_FALLBACK_INTENT_NAME),
+                {INTENT_NAME_KEY: NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0},
+            )
+            message.set(INTENT, fallback, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, others, add_to_output=True)
+
+    def _add_entity(self, message: Message, entity: str, value: str) -> None:
+        kept = [e for e in message.get(ENTITIES, []) if e.get("entity") != entity]
+        kept.append(
+            {
+                "entity": entity,
+                "value": value,
+                "start": 0,
+                "end": 0,
+                "extractor": type(self).__name__,
+                "confidence": 1.0,
+            }
+        )
+        message.set(ENTITIES, kept, add_to_output=True)
+
+
+@lru_cache(maxsize=1)
+def _holdable() -> frozenset:
+    """Topics a parent can be taken back to after saying the child is safe."""
+    return frozenset(content_topics()) - {CrisisDetector.INTENT}
+
+
+def danger_tier(learned: float, pattern_hit: bool, danger_at: float, possible_at: float) -> str:
+    """danger / possible / none. A pattern hit is always danger; it never lowers a tier."""
+    if pattern_hit or learned >= danger_at:
+        return "danger"
+    if learned >= possible_at:
+        return "possible"
+    return "none"

@@ -6,6 +6,7 @@ or an adult on the way. Guards keep figures of speech ("I could kill him", "dyin
 embarrassment"), past events ("last year", "it's sorted now") and general questions
 ("how do I know if ...") from raising an alarm.
 """
+
 from __future__ import annotations
 
 import re
@@ -190,3 +191,26 @@ def crisis_confidence(text: str, classifier_says: Optional[float]) -> Optional[f
     if verdict.reason == "no danger pattern" and (classifier_says or 0.0) >= 0.6:
         return classifier_says
     return None
+
+
+# A cry for help Harbour cannot read as English: distress emoji, or "help" in another
+# language. Not enough to say a child is in danger, so it raises the possible-danger tier:
+# the emergency number first, then "Is your child safe right now?".
+DISTRESS_EMOJI = frozenset("🔪🗡💊🩸🆘😭😰😱🚨💉🔫⚠")
+HELP_WORDS = re.compile(
+    r"\b(?:ayuda|ay[uú]dame|socorro|auxilio|pomocy|pomoc|ratunku|hilfe|aidez|au secours|aiuto|"
+    r"ajuda|cymorth|cabhair|yardım|imdat|pomozte|segítség|hjälp|hjelp)\b"
+)
+# English "help" only when it is the whole message ("HELP", "help me!!", "sos"): in a
+# sentence it is usually "what help is there".
+BARE_HELP = re.compile(r"^\W*(?:please\s+)?(?:help|sos)(?:\s+(?:me|us|please|now))*\W*$")
+
+
+def cry_for_help(text: str) -> bool:
+    """Whether a message is, or holds, a plain cry for help in any language."""
+    lowered = (text or "").lower()
+    return (
+        any(ch in DISTRESS_EMOJI for ch in lowered)
+        or bool(HELP_WORDS.search(lowered))
+        or bool(BARE_HELP.match(lowered.strip()))
+    )

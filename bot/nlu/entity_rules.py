@@ -1,9 +1,10 @@
 """Rule-based entities for Harbour: child_age (+ age_band), location, platform, relation.
 
 Built on a blank spaCy English tokenizer with Matcher and PhraseMatcher patterns and the
-word lists in data/lexicon/. Nothing is downloaded. Values come out normalised:
+word lists in lexicon/. Nothing is downloaded. Values come out normalised:
 "year 9" -> 14, "fourteen" -> 14, "Scotland" -> "GB-SCT", "Snap" -> "snapchat".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from spacy.util import filter_spans
 from bot.nlu.lexicon import Lexicon, load_lexicon
 
 # Words after which a number is a measurement or a count, not an age ("he's 6 ft").
+# fmt: off
 NOT_AGE_AFTER = {
     "ft", "feet", "foot", "cm", "inches", "stone", "kg", "pounds", "quid", "£", "$", "%",
     "percent", "minutes", "mins", "min", "hours", "hrs", "hour", "seconds", "days", "weeks",
@@ -38,6 +40,7 @@ PLATFORM_CONTEXT = {
     "on", "via", "over", "through", "using", "use", "uses", "into", "onto", "from", "app",
     "the", "her", "his", "their", "my",
 }
+# fmt: on
 MAX_YEAR = {"year": 13, "yr": 13, "y": 13, "grade": 12, "s": 6, "p": 7}
 SHORT_REPLY = 6  # tokens
 
@@ -101,37 +104,63 @@ class EntityRules:
         dash = {"TEXT": "-", "OP": "?"}
         years = {"LOWER": {"IN": ["year", "years", "yr", "yrs", "yrs."]}}
         subjects = PRONOUNS | {w.split()[-1] for w in self.lexicon.relations}
-        self.ages.add("AGE", [
-            [num, dash, years, dash, {"LOWER": {"IN": ["old", "olds"]}}],
-            [num, {"LOWER": {"IN": ["yo", "y.o", "y.o.", "yos"]}}],
-            [{"LOWER": {"REGEX": r"^\d{1,2}(yo|y\.o\.?|yrs?old|yearold)$"}}],
-            [{"LOWER": {"REGEX": r"^\d{1,2}y$"}}, {"TEXT": "/"}, {"LOWER": "o"}],
-            [{"LOWER": {"IN": ["aged", "age", "ages"]}}, {"TEXT": ":", "OP": "?"}, num],
-            [{"TEXT": "("}, num, {"TEXT": ")"}],
-        ])
-        self.ages.add("AGE_STATED", [
-            [{"LOWER": {"IN": sorted(subjects)}}, {"LOWER": {"IN": sorted(LINKING)}},
-             {"LOWER": {"IN": sorted(HEDGES)}, "OP": "?"},
-             {"LOWER": {"IN": ["turned", "turning", "turns"]}, "OP": "?"}, num],
-        ])
+        self.ages.add(
+            "AGE",
+            [
+                [num, dash, years, dash, {"LOWER": {"IN": ["old", "olds"]}}],
+                [num, {"LOWER": {"IN": ["yo", "y.o", "y.o.", "yos"]}}],
+                [{"LOWER": {"REGEX": r"^\d{1,2}(yo|y\.o\.?|yrs?old|yearold)$"}}],
+                [{"LOWER": {"REGEX": r"^\d{1,2}y$"}}, {"TEXT": "/"}, {"LOWER": "o"}],
+                [{"LOWER": {"IN": ["aged", "age", "ages"]}}, {"TEXT": ":", "OP": "?"}, num],
+                [{"TEXT": "("}, num, {"TEXT": ")"}],
+            ],
+        )
+        self.ages.add(
+            "AGE_STATED",
+            [
+                [
+                    {"LOWER": {"IN": sorted(subjects)}},
+                    {"LOWER": {"IN": sorted(LINKING)}},
+                    {"LOWER": {"IN": sorted(HEDGES)}, "OP": "?"},
+                    {"LOWER": {"IN": ["turned", "turning", "turns"]}, "OP": "?"},
+                    num,
+                ],
+            ],
+        )
         prefixes = "|".join(sorted(self.lexicon.school_years, key=len, reverse=True))
-        self.ages.add("SCHOOL_YEAR", [
-            [{"LOWER": {"IN": ["year", "yr", "grade"]}}, {"LOWER": {"REGEX": rf"^(\d{{1,2}}s?|{words})$"}}],
-            [{"LOWER": {"REGEX": rf"^({prefixes})\d{{1,2}}s?$"}}],
-            [{"LOWER": {"REGEX": r"^\d{1,2}(st|nd|rd|th)$"}}, {"LOWER": "grade"}],
-        ])
+        self.ages.add(
+            "SCHOOL_YEAR",
+            [
+                [{"LOWER": {"IN": ["year", "yr", "grade"]}}, {"LOWER": {"REGEX": rf"^(\d{{1,2}}s?|{words})$"}}],
+                [{"LOWER": {"REGEX": rf"^({prefixes})\d{{1,2}}s?$"}}],
+                [{"LOWER": {"REGEX": r"^\d{1,2}(st|nd|rd|th)$"}}, {"LOWER": "grade"}],
+            ],
+        )
 
         # The age question's button titles, typed: "under 13", "13 to 17", "18+".
         self.bands.add("under_13", [[{"LOWER": {"IN": ["under", "below"]}}, {"LOWER": {"IN": ["13", "thirteen"]}}]])
-        self.bands.add("13_17", [[{"LOWER": {"IN": ["13", "thirteen"]}},
-                                  {"LOWER": {"IN": ["to", "-", "–", "and"]}}, {"LOWER": {"IN": ["17", "seventeen"]}}],
-                                 [{"LOWER": {"IN": ["13-17", "13–17"]}}],
-                                 [{"LOWER": "teenager"}]])
-        self.bands.add("18_plus", [[{"LOWER": {"IN": ["18", "eighteen"]}}, {"LOWER": "or"},
-                                    {"LOWER": {"IN": ["over", "older", "above"]}}],
-                                   [{"LOWER": {"IN": ["over", "above"]}}, {"LOWER": {"IN": ["18", "eighteen"]}}],
-                                   [{"LOWER": "18"}, {"TEXT": "+"}], [{"LOWER": "18+"}],
-                                   [{"LOWER": {"IN": ["adult", "grown"]}}]])
+        self.bands.add(
+            "13_17",
+            [
+                [
+                    {"LOWER": {"IN": ["13", "thirteen"]}},
+                    {"LOWER": {"IN": ["to", "-", "–", "and"]}},
+                    {"LOWER": {"IN": ["17", "seventeen"]}},
+                ],
+                [{"LOWER": {"IN": ["13-17", "13–17"]}}],
+                [{"LOWER": "teenager"}],
+            ],
+        )
+        self.bands.add(
+            "18_plus",
+            [
+                [{"LOWER": {"IN": ["18", "eighteen"]}}, {"LOWER": "or"}, {"LOWER": {"IN": ["over", "older", "above"]}}],
+                [{"LOWER": {"IN": ["over", "above"]}}, {"LOWER": {"IN": ["18", "eighteen"]}}],
+                [{"LOWER": "18"}, {"TEXT": "+"}],
+                [{"LOWER": "18+"}],
+                [{"LOWER": {"IN": ["adult", "grown"]}}],
+            ],
+        )
 
     # ------------------------------------------------------------------ public
     def extract(self, text: str) -> List[Entity]:
@@ -164,8 +193,13 @@ class EntityRules:
         if len(doc) > SHORT_REPLY:
             return []
         return [
-            Entity("age_band", self.nlp.vocab.strings[match_id], doc[start:end].start_char,
-                   doc[start:end].end_char, doc[start:end].text)
+            Entity(
+                "age_band",
+                self.nlp.vocab.strings[match_id],
+                doc[start:end].start_char,
+                doc[start:end].end_char,
+                doc[start:end].text,
+            )
             for match_id, start, end in sorted(self.bands(doc), key=lambda m: m[1])
         ]
 
@@ -199,9 +233,7 @@ class EntityRules:
             if label == "SCHOOL_YEAR":
                 value, score = self._school_age(span), 2
             else:
-                number_token = next(
-                    (t for t in span if self._number(t.lower_) is not None), None
-                )
+                number_token = next((t for t in span if self._number(t.lower_) is not None), None)
                 if number_token is None:
                     continue
                 value = self._number(number_token.lower_)
@@ -210,8 +242,10 @@ class EntityRules:
                 if label == "AGE_STATED":
                     if after is not None and after.lower_ in NOT_AGE_AFTER:
                         continue
-                    if after is not None and after.lower_ in ("year", "years") and (
-                        end + 1 >= len(doc) or doc[end + 1].lower_ != "old"
+                    if (
+                        after is not None
+                        and after.lower_ in ("year", "years")
+                        and (end + 1 >= len(doc) or doc[end + 1].lower_ != "old")
                     ):
                         continue
                 score = 2 if label == "AGE_STATED" or self._near_child(doc, start, end) else 1
@@ -226,7 +260,7 @@ class EntityRules:
         return min(candidates, key=lambda c: (c[0], c[1]))[2]
 
     def _near_child(self, doc: Doc, start: int, end: int) -> bool:
-        before = {t.lower_ for t in doc[max(0, start - 2):start]}
+        before = {t.lower_ for t in doc[max(0, start - 2) : start]}
         after = doc[end].lower_ if end < len(doc) else ""
         return bool(before & POSSESSIVES) or after in self.lexicon.relations
 
@@ -296,7 +330,7 @@ class EntityRules:
     @staticmethod
     def _possessed(doc: Doc, start: int) -> bool:
         """True when "my"/"our" comes shortly before, with no sentence break in between."""
-        for token in reversed(doc[max(0, start - 4):start]):
+        for token in reversed(doc[max(0, start - 4) : start]):
             if token.is_punct and token.text not in ("-", "'"):
                 return False
             if token.lower_ in POSSESSIVES:

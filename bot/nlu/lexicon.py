@@ -1,8 +1,9 @@
-"""Loads and checks the word lists in data/lexicon/ that the entity rules read.
+"""Loads and checks the word lists in lexicon/ that the entity rules read.
 
 A broken lexicon fails loudly at load time, naming the file and the problem, so a
 maintainer's typo never turns into an entity that silently stops being recognised.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,15 +11,10 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 import jsonschema
-import yaml
 
 from bot.paths import LEXICON
-
-REGION_CODES = ("GB", "GB-ENG", "GB-WLS", "GB-SCT", "GB-NIR", "IE", "US", "AU", "CA")
-# A country Harbour has no answers for: it fills the location slot with "unknown", as
-# "prefer not to say" does, so the parent isn't asked again and gets the general answer.
-ELSEWHERE = "unknown"
-PLACE_CODES = REGION_CODES + (ELSEWHERE,)
+from bot.regions import PLACE_CODES, REGION_CODES
+from bot.yamlio import load_yaml
 
 _STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 
@@ -114,12 +110,7 @@ class Lexicon:
 
 def _read(directory: Path, name: str) -> dict:
     path = directory / name
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise LexiconError(f"{path}: file is missing") from error
-    except yaml.YAMLError as error:
-        raise LexiconError(f"{path}: not valid YAML: {error}") from error
+    content = load_yaml(path, LexiconError)
     try:
         jsonschema.validate(content, SCHEMAS[name])
     except jsonschema.ValidationError as error:
@@ -135,9 +126,7 @@ def _invert(groups: Dict[str, List[str]], file: str) -> Dict[str, str]:
         for name in names:
             key = name.lower()
             if key in inverted and inverted[key] != canonical:
-                raise LexiconError(
-                    f"{file}: '{name}' is listed under both '{inverted[key]}' and '{canonical}'"
-                )
+                raise LexiconError(f"{file}: '{name}' is listed under both '{inverted[key]}' and '{canonical}'")
             inverted[key] = canonical
     return inverted
 

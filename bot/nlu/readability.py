@@ -5,6 +5,7 @@ sentences made of another language's common words ("ma fille a envoyé une photo
 unreadable. A bare number ("14") is readable: it answers "how old is your child?".
 Uses only spaCy's built-in stop-word lists, so nothing is downloaded or loaded from disk.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -17,10 +18,12 @@ from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
 
 OTHER_LANGUAGES = ("fr", "de", "es", "it", "pt", "nl", "pl", "ro", "tr", "sv", "da", "cs", "hu")
 # Informal English words that other languages also use as stop words.
+# fmt: off
 ENGLISH_EXTRA = frozenset({
     "im", "dont", "cant", "wont", "u", "ur", "pls", "plz", "ok", "okay", "hi", "hey", "yes", "no",
     "son", "ex", "hat", "die", "man", "art", "fast", "also", "will", "mine", "bits", "bra", "pic",
 })
+# fmt: on
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 

@@ -2,27 +2,28 @@
 
 Rasa is never exposed: /api/chat checks the school and its allowed origins, limits size
 and rate, removes personal details, and forwards to Rasa's REST channel on loopback
-with the school as metadata.
+with the school as metadata. This internet-facing process stores and deletes nothing:
+the daily purge runs from `make run`'s supervisor (bot/privacy/retention.py).
 """
+
 from __future__ import annotations
 
 import json
 import logging
-import os
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Awaitable, Callable, Dict, List, Optional
+from typing import Awaitable, Callable, Dict, Optional
 
 import aiohttp
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.schools import School, load_schools
-from bot.retention import purge_daily
+from bot import settings as harbour_settings
+from bot.services.offline import helpline_lines, unavailable_message
+from bot.services.schools import School, load_schools
+from bot.settings import Settings
 from bot.web.chat import BadRequest, normalise_replies, parse_chat_request
-from bot.web.helpline import helpline_lines, unavailable_message
 from bot.web.limits import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -32,16 +33,6 @@ Forward = Callable[[str, str, dict], Awaitable[list]]
 
 class RasaUnavailable(Exception):
     pass
-
-
-@dataclass
-class Settings:
-    rasa_url: str = field(default_factory=lambda: f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}")
-    per_session: int = int(os.environ.get("HARBOUR_RATE_SESSION", "20"))  # messages a minute
-    per_address: int = int(os.environ.get("HARBOUR_RATE_ADDRESS", "120"))
-    rasa_timeout: float = 20.0
-    tracker_db: Optional[str] = field(default_factory=lambda: os.environ.get("HARBOUR_DB"))
-    retention_days: float = float(os.environ.get("RETENTION_DAYS", "30"))
 
 
 def rasa_forwarder(settings: Settings) -> Forward:
@@ -66,6 +57,7 @@ def rasa_forwarder(settings: Settings) -> Forward:
                 return await reply.json()
         except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as error:
             raise RasaUnavailable(str(error)) from error
+
     return forward
 
 
@@ -73,34 +65,39 @@ def rasa_forwarder(settings: Settings) -> Forward:
 def widget_source(themes_json: str) -> str:
     css = (STATIC / "widget.css").read_text(encoding="utf-8")
     script = (STATIC / "widget.js").read_text(encoding="utf-8")
-    return script.replace("/*HARBOUR_CSS*/\"\"", json.dumps(css)).replace("/*HARBOUR_THEMES*/{}", themes_json)
+    return script.replace('/*HARBOUR_CSS*/""', json.dumps(css)).replace("/*HARBOUR_THEMES*/{}", themes_json)
 
 
-def create_app(name: str = "harbour_web", settings: Optional[Settings] = None,
-               forward: Optional[Forward] = None, schools: Optional[Dict[str, School]] = None) -> Sanic:
-    settings = settings or Settings()
+def create_app(
+    name: str = "harbour_web",
+    settings: Optional[Settings] = None,
+    forward: Optional[Forward] = None,
+    schools: Optional[Dict[str, School]] = None,
+) -> Sanic:
+    settings = settings or harbour_settings.load()
     schools = schools if schools is not None else load_schools()
     forward = forward or rasa_forwarder(settings)
-    per_session = RateLimiter(settings.per_session, 60)
-    per_address = RateLimiter(settings.per_address, 60)
+    per_session = RateLimiter(settings.rate_session, 60)
+    per_address = RateLimiter(settings.rate_address, 60)
     # Built into widget.js, so the widget needs no request before the first message.
     widget_config = {"": {"offline": helpline_lines(None)}}
-    widget_config.update({
-        s.id: {"name": s.name, "primary": s.theme.primary, "text": s.theme.text_on_primary,
-               "offline": helpline_lines(s.region)}
-        for s in schools.values()
-    })
+    widget_config.update(
+        {
+            s.id: {
+                "name": s.name,
+                "primary": s.theme.primary,
+                "text": s.theme.text_on_primary,
+                "offline": helpline_lines(s.region),
+            }
+            for s in schools.values()
+        }
+    )
     themes = json.dumps(widget_config)
     all_origins = {origin for s in schools.values() for origin in s.allowed_origins}
 
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = 64 * 1024
     app.config.FALLBACK_ERROR_FORMAT = "json"
-
-    if settings.tracker_db:
-        @app.listener("after_server_start")
-        async def start_retention(app_: Sanic, _loop) -> None:
-            app_.add_task(purge_daily(Path(settings.tracker_db), settings.retention_days))
 
     def error(status: int, message: str, origin: Optional[str] = None, **extra) -> HTTPResponse:
         body = {"error": message, **extra}
@@ -126,7 +123,8 @@ def create_app(name: str = "harbour_web", settings: Optional[Settings] = None,
     @app.get("/widget.js")
     async def widget(_: Request) -> HTTPResponse:
         return response.text(
-            widget_source(themes), content_type="application/javascript; charset=utf-8",
+            widget_source(themes),
+            content_type="application/javascript; charset=utf-8",
             headers={"Cache-Control": "public, max-age=300"},
         )
 
@@ -172,7 +170,8 @@ def create_app(name: str = "harbour_web", settings: Optional[Settings] = None,
         if wait is not None:
             return response.json(
                 {"error": "You're sending messages very quickly. Please wait a moment and try again."},
-                status=429, headers={**cors(origin), "Retry-After": str(int(wait) + 1)},
+                status=429,
+                headers={**cors(origin), "Retry-After": str(int(wait) + 1)},
             )
 
         metadata = {"school": school.id} if school else {}
@@ -182,8 +181,12 @@ def create_app(name: str = "harbour_web", settings: Optional[Settings] = None,
             replies = await forward(session, message, metadata)
         except RasaUnavailable as problem:
             logger.error("Rasa unreachable: %s", problem)
-            return error(503, "Harbour can't answer right now.", origin,
-                         messages=[{"text": unavailable_message(school.region if school else None)}])
+            return error(
+                503,
+                "Harbour can't answer right now.",
+                origin,
+                messages=[{"text": unavailable_message(school.region if school else None)}],
+            )
         return response.json({"messages": normalise_replies(replies)}, headers=cors(origin))
 
     return app

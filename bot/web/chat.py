@@ -1,11 +1,11 @@
 """Validating parents' messages and passing Rasa's replies on in a safe, simple shape."""
+
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any, Dict, List, Optional, Tuple
 
-from bot.redact import redact
+from bot.privacy.redact import redact
 
 MAX_MESSAGE_CHARS = 1000
 SESSION = re.compile(r"^[0-9a-fA-F-]{16,64}$")
@@ -22,17 +22,17 @@ class BadRequest(ValueError):
 def parse_chat_request(payload: Any) -> Tuple[str, str, Optional[str], Optional[str]]:
     """(session, message, school, language) from a /api/chat body, or BadRequest."""
     if not isinstance(payload, dict):
-        raise BadRequest(400, "Send a JSON object like {\"session\": \"...\", \"message\": \"...\"}.")
+        raise BadRequest(400, 'Send a JSON object like {"session": "...", "message": "..."}.')
     session, message = payload.get("session"), payload.get("message")
     if not isinstance(session, str) or not SESSION.match(session):
-        raise BadRequest(400, "\"session\" must be the random id the widget creates.")
+        raise BadRequest(400, '"session" must be the random id the widget creates.')
     if not isinstance(message, str):
-        raise BadRequest(400, "\"message\" must be text.")
+        raise BadRequest(400, '"message" must be text.')
     if len(message) > MAX_MESSAGE_CHARS:
         raise BadRequest(413, f"Please keep messages under {MAX_MESSAGE_CHARS} characters.")
     school, language = payload.get("school"), payload.get("language")
     if school is not None and not isinstance(school, str):
-        raise BadRequest(400, "\"school\" must be text.")
+        raise BadRequest(400, '"school" must be text.')
     if language is not None and (not isinstance(language, str) or len(language) > 35):
         language = None
     return session, clean_message(message), school, language
@@ -43,10 +43,6 @@ def clean_message(message: str) -> str:
     message = "".join(ch for ch in message if ch in "\n\t" or ch.isprintable())
     message = IMAGE_DATA.sub("[image removed]", message)
     return redact(message).strip()
-
-
-def new_session_id() -> str:
-    return str(uuid.uuid4())
 
 
 def _safe_card(card: Any) -> Optional[Dict[str, Any]]:

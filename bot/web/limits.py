@@ -1,4 +1,5 @@
 """Sliding-window rate limits per session and per client address."""
+
 from __future__ import annotations
 
 import time

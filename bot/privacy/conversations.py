@@ -1,0 +1,70 @@
+"""The only code that reads or deletes Rasa's stored conversations (the `events` table of
+the SQLite tracker store, HARBOUR_DB).
+
+`make purge` (bot/privacy/retention.py), `make review` and `make feedback` (bot/tools/)
+all go through here, so "the last N days" means the same everywhere and a missing
+database or an empty one is never an error.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+SECONDS_PER_DAY = 86400
+ORDERS = {"time": "timestamp", "conversation": "sender_id, id"}
+COLUMNS = ("sender_id", "type_name", "intent_name", "data")  # data: the event as JSON
+
+
+def since(days: float, now: Optional[float] = None) -> float:
+    """The Unix time `days` before `now` (default: now)."""
+    return (now if now is not None else time.time()) - days * SECONDS_PER_DAY
+
+
+def _has_events(connection: sqlite3.Connection) -> bool:
+    found = connection.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='events'").fetchone()
+    return bool(found)
+
+
+def events(
+    db: Path, kinds: Iterable[str], after: float, order: str = "time", columns: Sequence[str] = COLUMNS
+) -> List[Tuple]:
+    """Rows of `columns` for stored events of these types (Rasa's type_name: 'user',
+    'slot', ...) since `after`, by time or grouped by conversation; [] when there is no
+    database yet."""
+    kinds = list(kinds)
+    unknown = set(columns) - set(COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown events columns {sorted(unknown)}")
+    if not db.exists():
+        return []
+    with sqlite3.connect(db) as connection:
+        if not _has_events(connection):
+            return []
+        marks = ", ".join("?" for _ in kinds)
+        return connection.execute(
+            f"SELECT {', '.join(columns)} FROM events "
+            f"WHERE type_name IN ({marks}) AND timestamp >= ? ORDER BY {ORDERS[order]}",
+            (*kinds, after),
+        ).fetchall()
+
+
+def delete_idle(db: Path, before: float) -> int:
+    """Deletes every conversation whose last event is older than `before`, whole; returns
+    how many."""
+    if not db.exists():
+        return 0
+    with sqlite3.connect(db) as connection:
+        if not _has_events(connection):
+            return 0
+        stale = [
+            row[0]
+            for row in connection.execute(
+                "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < ?",
+                (before,),
+            )
+        ]
+        connection.executemany("DELETE FROM events WHERE sender_id = ?", [(s,) for s in stale])
+    return len(stale)

@@ -1,0 +1,61 @@
+"""Turns chosen services into words a parent reads and cards the widget draws."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from bot.services.directory import Service
+from bot.services.ranking import Pick
+from bot.services.schools import School
+
+
+def text_contact(service: Service) -> Optional[str]:
+    text = service.contact.text
+    if text is None or service.is_unverified("contact.text"):
+        return None
+    return f"text {text.keyword} to {text.number}" if text.keyword else f"text {text.number}"
+
+
+def card(pick: Pick, region: str) -> Dict:
+    service = pick.service
+    return {
+        "id": service.id,
+        "name": service.name,
+        "description": service.description,
+        "phone": service.phone_for(region),
+        "text": text_contact(service),
+        "web": service.web,
+        "hours": pick.availability,
+        "open_now": pick.open_now,
+    }
+
+
+def line(pick: Pick, region: str) -> str:
+    service = pick.service
+    ways = []
+    if service.phone_for(region):
+        ways.append(f"call {service.phone_for(region)}")
+    if text_contact(service):
+        ways.append(text_contact(service))
+    if service.web and not ways:
+        ways.append(service.web)
+    how = " or ".join(ways) if ways else "see their website"
+    return f"- {service.name}: {how}. {pick.availability}"
+
+
+def message(picks: List[Pick], region: str, urgent: bool) -> str:
+    heading = "Numbers to keep close right now:" if urgent else "Who can help:"
+    lines = [heading] + [line(p, region) for p in picks]
+    if picks and not urgent and not any(p.open_now for p in picks[:-1]) and picks[-1].open_now:
+        lines.append("The others are closed at the moment, so the last one is open day and night.")
+    return "\n".join(lines)
+
+
+def school_line(school: School) -> str:
+    lead = school.dsl
+    ways = " or ".join(w for w in (lead.phone, lead.email) if w)
+    return (
+        f"At {school.name}, the person to talk to is {lead.name}, {lead.role}"
+        + (f": {ways}." if ways else ".")
+        + " They deal with this confidentially and know the school's process."
+    )

@@ -1,0 +1,15 @@
+"""The real web app on a given port, with a stand-in for Rasa, for the fuzz test."""
+
+import sys
+
+from bot.settings import Settings
+from bot.web.app import create_app
+
+
+async def fake_rasa(session, message, metadata):
+    return [{"text": f"got {len(message)} characters"}]
+
+
+if __name__ == "__main__":
+    app = create_app("harbour_fuzz", Settings(rate_session=10**9, rate_address=10**9), forward=fake_rasa)
+    app.run(host="127.0.0.1", port=int(sys.argv[1]), access_log=False)

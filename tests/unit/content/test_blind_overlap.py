@@ -1,0 +1,81 @@
+"""The blind sets stay blind: none of their lines, or close paraphrases, is in data/.
+
+tests/blind/ was written by helpers who never saw Harbour's data (see each file's
+header). If a line from there, or a near copy, turned up in training data, the blind
+numbers would measure memory again.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.nlu_examples import examples, plain_text
+
+ROOT = Path(__file__).resolve().parents[3]
+BLIND = ROOT / "tests" / "blind"
+CLOSE = 0.8  # share of words in common (Jaccard) that counts as a close paraphrase
+# "hi", "yes", "Scotland", "what is the age of consent": everyone writes the same few
+# words, so lines this short are not evidence of copying.
+MIN_WORDS_EXACT, MIN_WORDS_CLOSE = 4, 6
+
+
+def words(text: str) -> frozenset:
+    return frozenset(re.findall(r"[a-z0-9']+", text.lower().replace("’", "'")))
+
+
+def normal(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def blind_lines():
+    lines = []
+    for path in sorted(BLIND.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in data.get("nlu", []) or []:
+            lines += [l.strip()[2:] for l in str(block.get("examples", "")).splitlines() if l.strip()]
+        for part in ("crisis", "near_miss"):
+            lines += [item["text"] for item in data.get(part, []) or []]
+    return lines
+
+
+def training_lines():
+    return [plain_text(text) for rows in examples(ROOT / "data" / "nlu").values() for text, _ in rows]
+
+
+def test_every_blind_file_says_how_and_when_it_was_written():
+    for path in sorted(BLIND.glob("*.yml")):
+        header = "".join(l for l in path.read_text(encoding="utf-8").splitlines(True)[:6] if l.startswith("#"))
+        assert "helper" in header and re.search(r"20\d\d", header), (
+            f"{path.name}: header must say who wrote it and when"
+        )
+
+
+@pytest.mark.skipif(not BLIND.exists(), reason="no blind sets")
+def test_no_blind_line_or_close_paraphrase_is_in_training_data():
+    training = training_lines()
+    exact = {normal(t) for t in training}
+    shapes = [words(t) for t in training]
+    copied, close = [], []
+    for line in blind_lines():
+        mine = words(line)
+        if normal(line) in exact and len(mine) >= MIN_WORDS_EXACT:
+            copied.append(line)
+            continue
+        if len(mine) < MIN_WORDS_CLOSE:
+            continue
+        for theirs in shapes:
+            if len(mine & theirs) / len(mine | theirs) >= CLOSE:
+                close.append(line)
+                break
+    assert not copied, f"blind lines copied into data/nlu/: {copied[:5]}"
+    assert not close, f"blind lines closely paraphrased in data/nlu/: {close[:5]}"
+
+
+def test_no_blind_line_is_a_crisis_pattern():
+    source = (ROOT / "bot" / "nlu" / "crisis.py").read_text(encoding="utf-8").lower()
+    long_lines = [normal(l) for l in blind_lines() if len(l) > 25]
+    assert not [l for l in long_lines if l and l in normal(source)]

@@ -1,0 +1,69 @@
+"""The classifier's arithmetic: mixing two models, when to ask the encoder, crisis tiers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+
+from bot.nlu import cascade
+from bot.nlu.components import danger_tier
+
+
+def test_linear_model_gives_the_same_probabilities_as_scikit_learn_dense_and_sparse():
+    rng = np.random.default_rng(0)
+    features = rng.normal(size=(60, 5))
+    labels = np.array(["a", "b", "c"])[rng.integers(0, 3, 60)]
+    fitted = LogisticRegression(max_iter=500).fit(features, labels)
+    model = cascade.LinearModel.from_sklearn(fitted)
+    assert np.allclose(model.probabilities(features), fitted.predict_proba(features))
+    assert np.allclose(model.probabilities(csr_matrix(features)), fitted.predict_proba(features))
+    restored = cascade.LinearModel.from_arrays(model.as_arrays("x"), "x")
+    assert list(restored.classes) == ["a", "b", "c"]
+
+
+def test_binary_model_probabilities():
+    features = np.array([[0.0], [1.0], [2.0], [3.0]])
+    fitted = LogisticRegression().fit(features, ["no", "no", "yes", "yes"])
+    assert np.allclose(cascade.LinearModel.from_sklearn(fitted).probabilities(features), fitted.predict_proba(features))
+
+
+def test_mix_follows_the_weighted_model_and_sums_to_one():
+    sparse, dense = np.array([0.7, 0.2, 0.1]), np.array([0.1, 0.8, 0.1])
+    mixed = cascade.mix(sparse, dense, 0.75)
+    assert mixed.sum() == pytest.approx(1.0)
+    assert int(np.argmax(mixed)) == 1
+    assert int(np.argmax(cascade.mix(sparse, dense, 0.25))) == 0
+
+
+@pytest.mark.parametrize(
+    "row,expected",
+    [
+        ([0.95, 0.04, 0.01], False),  # sure, and no sign of danger
+        ([0.55, 0.40, 0.05], True),  # unsure
+        ([0.90, 0.02, 0.08], True),  # sure, but danger has some probability
+    ],
+)
+def test_encoder_is_asked_only_when_it_can_change_the_answer(row, expected):
+    classes = ["sexting_law", "report_to_police", "immediate_danger"]
+    assert cascade.needs_encoder(np.array(row), classes, 0.8, 0.05) is expected
+
+
+@pytest.mark.parametrize(
+    "learned,pattern,tier",
+    [
+        (0.9, False, "danger"),
+        (0.3, False, "possible"),
+        (0.02, False, "none"),
+        (0.02, True, "danger"),  # a pattern only ever adds an alarm
+        (0.3, True, "danger"),
+    ],
+)
+def test_tiers(learned, pattern, tier):
+    assert danger_tier(learned, pattern, danger_at=0.5, possible_at=0.1) == tier
+
+
+def test_ranking_is_sorted_and_bounded():
+    ranked = cascade.ranking(["a", "b", "c"], np.array([0.2, 0.5, 0.3]), 2)
+    assert [r["name"] for r in ranked] == ["b", "c"]
