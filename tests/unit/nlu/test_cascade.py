@@ -56,14 +56,34 @@ def test_encoder_is_asked_only_when_it_can_change_the_answer(row, expected):
         (0.9, False, "danger"),
         (0.3, False, "possible"),
         (0.02, False, "none"),
-        (0.02, True, "danger"),  # a pattern only ever adds an alarm
+        (0.03, True, "danger"),  # a pattern adds an alarm the model only half saw
+        (0.005, True, "none"),  # ... but not when the model is all but certain there is none
         (0.3, True, "danger"),
     ],
 )
 def test_tiers(learned, pattern, tier):
-    assert danger_tier(learned, pattern, danger_at=0.5, possible_at=0.1) == tier
+    assert danger_tier(learned, pattern, danger_at=0.5, possible_at=0.1, pattern_at=0.02) == tier
 
 
 def test_ranking_is_sorted_and_bounded():
     ranked = cascade.ranking(["a", "b", "c"], np.array([0.2, 0.5, 0.3]), 2)
     assert [r["name"] for r in ranked] == ["b", "c"]
+
+
+@pytest.mark.parametrize(
+    "text,cry",
+    [
+        ("🔪😭", True),
+        ("ayuda por favor mi hija", True),
+        ("pomocy", True),
+        ("HELP ME", True),
+        ("sos!!!", True),
+        ("what help is there for parents", False),
+        ("can you help me understand the law", False),
+        ("ok 👍", False),
+    ],
+)
+def test_a_cry_for_help_in_any_language_is_noticed(text, cry):
+    from bot.nlu.crisis import cry_for_help
+
+    assert cry_for_help(text) is cry
