@@ -138,7 +138,11 @@ class CrisisDetector(RuleComponent):
         learned = float(info.get("danger", said or 0.0))
         floor = crisis_confidence(message.get(TEXT) or "", None)
         tier = danger_tier(
-            learned, floor is not None, self._config["danger_at"], self._config["possible_at"], self._config["pattern_at"]
+            learned,
+            floor is not None,
+            self._config["danger_at"],
+            self._config["possible_at"],
+            self._config["pattern_at"],
         )
         if tier == "none" and cry_for_help(message.get(TEXT) or ""):
             tier = "possible"

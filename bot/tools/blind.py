@@ -7,7 +7,9 @@ and `make evaluate` both use this module.
 What counts:
 - understanding: the topic Harbour acts on. A possible-danger reply first asks whether
   the child is safe, then answers the topic it held, so it counts as that topic (or as
-  immediate_danger when that was the label). nlu_fallback counts as wrong.
+  immediate_danger when that was the label). A choice between two topics counts as right
+  when the label is one of the two buttons (one tap away). nlu_fallback counts as wrong.
+  The strict figure, the parsed intent alone, is reported beside it.
 - crisis: caught when the reply tier is danger or possible danger; a false alarm is a
   near-miss message given either tier.
 """
@@ -29,7 +31,7 @@ from bot.nlu_examples import plain_text
 ROOT = Path(__file__).resolve().parents[2]
 BLIND = ROOT / "tests" / "blind"
 REPORTS = ROOT / "reports"
-DANGER, POSSIBLE = "immediate_danger", "possible_danger"
+DANGER, POSSIBLE, CHOOSE = "immediate_danger", "possible_danger", "choose_topic"
 
 
 def nlu_set(path: Path = BLIND / "nlu.yml") -> List[Tuple[str, str]]:
@@ -55,10 +57,13 @@ class Parse:
     held: str
     encoder: bool
     ranking: List[Tuple[str, float]] = field(default_factory=list)
+    choices: Tuple[str, ...] = ()
 
     def acted_topic(self, label: str) -> str:
         if self.intent == POSSIBLE:
             return label if label == DANGER else self.held
+        if self.intent == CHOOSE and self.choices:
+            return label if label in self.choices else self.choices[0]
         return self.intent
 
 
@@ -71,13 +76,16 @@ def parse_all(model: Path, texts: List[str]) -> Dict[str, Parse]:
         for text in dict.fromkeys(texts):
             data = await agent.parse_message(text)
             info = data.get("harbour_nlu") or {}
-            held = next((e["value"] for e in data.get("entities", []) if e["entity"] == "held_topic"), "")
+            found = {e["entity"]: e["value"] for e in data.get("entities", [])}
+            held = found.get("held_topic", "")
+            choices = tuple(found[k] for k in ("topic_a", "topic_b") if k in found)
             out[text] = Parse(
                 data["intent"]["name"],
                 info.get("tier", "none"),
                 held,
                 bool(info.get("encoder")),
                 [(r["name"], r["confidence"]) for r in data.get("intent_ranking", [])],
+                choices,
             )
         return out
 
@@ -92,6 +100,8 @@ class NluScore:
     confusions: List[Tuple[str, str, int]]
     encoder_rate: float
     possible_rate: float
+    choose_rate: float
+    strict_accuracy: float
     total: int
 
 
@@ -112,6 +122,8 @@ def score_nlu(rows: List[Tuple[str, str]], parses: Dict[str, Parse]) -> NluScore
         confusions=[(t, p, n) for (t, p), n in confusions],
         encoder_rate=sum(parses[t].encoder for t, _ in rows) / len(rows),
         possible_rate=sum(parses[t].intent == POSSIBLE for t, _ in rows) / len(rows),
+        choose_rate=sum(parses[t].intent == CHOOSE for t, _ in rows) / len(rows),
+        strict_accuracy=sum(parses[t].intent == label for t, label in rows) / len(rows),
         total=len(pairs),
     )
 
@@ -156,7 +168,8 @@ def write_reports(nlu: NluScore, crisis: CrisisScore, folder: Path = REPORTS) ->
         "# Blind understanding (tests/blind/nlu.yml)",
         "",
         f"{nlu.total} messages. Accuracy **{nlu.accuracy:.3f}**, macro-F1 **{nlu.macro_f1:.3f}**; "
-        f"encoder used on {nlu.encoder_rate:.0%}; possible-danger check on {nlu.possible_rate:.1%}.",
+        f"encoder used on {nlu.encoder_rate:.0%}; a choice between two topics on {nlu.choose_rate:.1%}; "
+        f"possible-danger check on {nlu.possible_rate:.1%}. Parsed intent alone (strict): {nlu.strict_accuracy:.3f}.",
         "",
         "| topic | F1 |",
         "|---|---|",
@@ -193,7 +206,8 @@ def main() -> None:
     write_reports(nlu, danger)
     print(
         f"understanding: accuracy {nlu.accuracy:.3f}, macro-F1 {nlu.macro_f1:.3f}, "
-        f"encoder on {nlu.encoder_rate:.0%}, possible-danger {nlu.possible_rate:.1%}"
+        f"encoder on {nlu.encoder_rate:.0%}, choice {nlu.choose_rate:.1%}, possible-danger {nlu.possible_rate:.1%}, "
+        f"strict {nlu.strict_accuracy:.3f}"
     )
     print(f"crisis: recall {danger.recall:.3f}, false alarms {danger.false_alarms:.3f}")
     for name, (a, b) in danger.by_category.items():

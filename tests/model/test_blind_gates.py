@@ -38,8 +38,9 @@ def test_blind_understanding(scores):
     assert not weak, f"topics below F1 {MIN_TOPIC_F1}: {weak}"
 
 
-def test_safety_checks_are_rare_on_ordinary_questions(scores):
+def test_harbour_asks_rather_than_answers_only_rarely(scores):
     nlu, _ = scores
+    assert nlu.choose_rate <= MAX_CLARIFY_OR_CHECK, f"a choice between topics on {nlu.choose_rate:.1%}"
     assert nlu.possible_rate <= MAX_CLARIFY_OR_CHECK, f"possible-danger check on {nlu.possible_rate:.1%}"
 
 
