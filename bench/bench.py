@@ -55,12 +55,14 @@ SYSTEMS = {
         },
     },
 }
-# (measure, better when, target ratio harbour/stock), as in the README's table
+# (measure, better when, target ratio harbour/stock), as in the README's table. Since the
+# sentence encoder (docs/encoder.md) the budget is issue 14's: throughput >= 4x stock,
+# p95 at 10 sessions <= 0.25 of stock, memory <= 0.6, training <= 1/3.
 TARGETS = [
-    ("throughput_api_max", "higher", 5.0),
-    ("p95_ms_api_10", "lower", 0.2),
+    ("throughput_api_max", "higher", 4.0),
+    ("p95_ms_api_10", "lower", 0.25),
     ("start_seconds", "lower", 1 / 3),
-    ("memory_mb", "lower", 0.5),
+    ("memory_mb", "lower", 0.6),
     ("training_seconds", "lower", 1 / 3),
     ("held_out_accuracy", "higher", 1.0),
 ]
@@ -149,8 +151,14 @@ def measure(name: str, tmp: Path, levels: List[int], seconds: float, texts: List
     say(f"{name}: training from a cold cache ({system['config']}) ...")
     started = time.monotonic()
     stock_env = {"HARBOUR_STOCK_RASA": "1"} if name == "stock" else {}
+    # Both caches cold: Rasa's, and Harbour's embeddings of the training examples.
     model = train(
-        tmp / name, name, config=system["config"], RASA_CACHE_DIRECTORY=str(tmp / name / "cache"), **stock_env
+        tmp / name,
+        name,
+        config=system["config"],
+        RASA_CACHE_DIRECTORY=str(tmp / name / "cache"),
+        HARBOUR_CACHE_DIR=str(tmp / name / "embeddings"),
+        **stock_env,
     )
     result["training_seconds"] = round(time.monotonic() - started, 1)
     say(f"{name}: trained in {result['training_seconds']} s; held-out accuracy ...")
