@@ -72,8 +72,9 @@ feedback: install ## Count "Was this helpful?" answers per topic (last DAYS days
 purge: install ## Delete stored conversations older than RETENTION_DAYS (default 30)
 	$(PY) -m bot.privacy.retention
 
-evaluate: install train ## NLU report: held-out test + 5-fold cross-validation -> reports/nlu.md and PNGs
+evaluate: install train ## NLU reports: held-out, 5-fold CV, and the blind sets -> reports/nlu.md, reports/blind-*.md
 	$(PY) -m bot.tools.evaluate --folds $(or $(FOLDS),5)
+	$(PY) -m bot.tools.blind --model $(MODEL)
 
 BENCH_SECONDS ?= 20
 BENCH_LEVELS ?= 1,10,50

@@ -77,6 +77,11 @@ class ActionRecommendSupport(Action):
         if age is None:
             age = BAND_AGES.get(tracker.get_slot("age_band"))
         picks = recommend(SERVICES, topic, region, age, self.clock())
+        if location == ELSEWHERE and not school:
+            # A country Harbour has no answers for: UK services, but only numbers that can
+            # be dialled from abroad (or their websites), and no UK emergency number.
+            region = ELSEWHERE
+            picks = [p for p in picks if not p.service.urgent]
 
         if topic == URGENT_TOPIC:
             dispatcher.utter_message(response=danger_steps_response(tracker))

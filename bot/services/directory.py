@@ -15,6 +15,7 @@ from pydantic import root_validator, validator
 
 from bot import settings
 from bot.paths import DIRECTORY
+from bot.regions import ELSEWHERE
 from bot.services.entries import EMAIL, PHONE, URL, Strict, check, known_region, load_entries, slug
 from bot.topics import all_topics
 
@@ -198,9 +199,19 @@ class Service(Strict):
         return None if self.is_unverified("contact.phone") else self.contact.phone
 
     def phone_for(self, region: str) -> Optional[str]:
-        """As `phone`, but also withheld where it is unconfirmed for that country."""
-        if region == "IE" and self.is_unverified("contact.phone_in_ireland"):
+        """The number to offer a parent in `region`: the Irish number from Ireland
+        (`phone_from_ireland`), the international one (`phone_from_abroad`) from a country
+        Harbour has no answers for, and never a number unconfirmed for that place."""
+        if self.phone is None:
             return None
+        if region == "IE":
+            if self.is_unverified("contact.phone_in_ireland"):
+                return None
+            if "IE" not in self.regions and not self.contact.phone_from_ireland:
+                return None
+            return self.contact.phone_from_ireland or self.phone
+        if region == ELSEWHERE:
+            return self.contact.phone_from_abroad
         return self.phone
 
     @property

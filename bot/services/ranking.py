@@ -93,11 +93,16 @@ def recommend(
     general = [s for s in _ranked(helpers, GENERAL_TOPIC, region, open_now) if s.id not in fitting_ids]
     chosen = (fitting + general)[:limit]
     if chosen and not any(open_now[s.id] for s in chosen):
-        always = [
-            s
-            for s in _ranked(helpers, topic, region, open_now)
-            if s.hours_known and s.hours.always_open and s.phone_for(region) and s.id not in {c.id for c in chosen}
-        ]
+        # None of the best is confirmed open (closed, or hours unknown): add one line that
+        # is open day and night, a line for the parent before a children's line.
+        always = sorted(
+            (
+                s
+                for s in _ranked(helpers, topic, region, open_now)
+                if s.hours_known and s.hours.always_open and s.phone_for(region) and s.id not in {c.id for c in chosen}
+            ),
+            key=lambda s: not PARENT_AUDIENCES & set(s.audience),
+        )
         if always:
             chosen = chosen[: limit - 1] + [always[0]]
     return [_pick(s, now) for s in chosen]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
+from bot.regions import ELSEWHERE
 from bot.services.directory import Service
 from bot.services.ranking import Pick
 from bot.services.schools import School
@@ -45,9 +46,16 @@ def line(pick: Pick, region: str) -> str:
 
 def message(picks: List[Pick], region: str, urgent: bool) -> str:
     heading = "Numbers to keep close right now:" if urgent else "Who can help:"
+    if region == ELSEWHERE:
+        heading = "These services are in the UK. Their UK phone lines may not work from where you live, but their websites do:"
     lines = [heading] + [line(p, region) for p in picks]
-    if picks and not urgent and not any(p.open_now for p in picks[:-1]) and picks[-1].open_now:
-        lines.append("The others are closed at the moment, so the last one is open day and night.")
+    others = picks[:-1]
+    if others and not urgent and picks[-1].open_now and not any(p.open_now for p in others):
+        # Only hours we have confirmed may be called closed: unknown is not closed.
+        if all(p.open_now is False for p in others):
+            lines.append("The others are closed at the moment, so the last one is open day and night.")
+        else:
+            lines.append("If you can't get through to the others, the last one is open day and night.")
     return "\n".join(lines)
 
 
