@@ -41,3 +41,21 @@ def danger_category(tracker: Tracker) -> Optional[str]:
 def danger_steps_response(tracker: Tracker) -> str:
     category = danger_category(tracker)
     return f"{GENERAL_STEPS}_{category}" if category else GENERAL_STEPS
+
+
+def answered_not_safe(tracker: Tracker) -> bool:
+    """Whether the parent's last message said "no" to "Is your child safe right now?"."""
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    if intent != "deny":
+        return False
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            return (event.get("metadata") or {}).get("utter_action") == "utter_check_safe"
+        elif event.get("event") == "action" and seen_user and event.get("name") not in (None, "action_listen"):
+            return event.get("name") == "utter_check_safe"
+    return False

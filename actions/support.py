@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.crisis import danger_steps_response
+from actions.crisis import answered_not_safe, danger_steps_response
 from bot.regions import DEFAULT_REGION, ELSEWHERE
 from bot.services.directory import load_services
 from bot.services.ranking import GENERAL_TOPIC, URGENT_TOPIC, recommend
@@ -28,6 +28,20 @@ SERVICES = load_services()
 SCHOOLS = load_schools()
 CONTENT_TOPICS = set(content_topics())
 
+
+# Topics whose answers advise going to the police: the reply names the region's route.
+POLICE_TOPIC = "report_to_police"
+REPORTING_TOPICS = {
+    "nude_shared_by_child",
+    "nude_received_by_child",
+    "nude_of_child_circulating",
+    "peer_pressure_to_send",
+    "remove_image",
+    "stranger_grooming",
+    "sextortion",
+    "abuse_disclosure",
+    "child_harmful_sexual_behaviour",
+}
 
 # A band the parent tapped stands in for an age when no exact age was typed.
 BAND_AGES = {"under_13": 12, "13_17": 15, "18_plus": 18}
@@ -69,7 +83,7 @@ class ActionRecommendSupport(Action):
         return "action_recommend_support"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        topic = current_topic(tracker)
+        topic = URGENT_TOPIC if answered_not_safe(tracker) else current_topic(tracker)
         school = find_school(SCHOOLS, school_id(tracker))
         location = tracker.get_slot("location")
         region = (location if location != ELSEWHERE else None) or (school.region if school else None) or DEFAULT_REGION
@@ -77,18 +91,24 @@ class ActionRecommendSupport(Action):
         if age is None:
             age = BAND_AGES.get(tracker.get_slot("age_band"))
         picks = recommend(SERVICES, topic, region, age, self.clock())
+        report = []
+        if topic in REPORTING_TOPICS and not any(POLICE_TOPIC in p.service.topics for p in picks):
+            # The answer advises going to the police: name this region's route (issue 15).
+            routes = recommend(SERVICES, POLICE_TOPIC, region, age, self.clock(), limit=5)
+            report = [p for p in routes if POLICE_TOPIC in p.service.topics][:2]
         if location == ELSEWHERE and not school:
             # A country Harbour has no answers for: UK services, but only numbers that can
             # be dialled from abroad (or their websites), and no UK emergency number.
             region = ELSEWHERE
-            picks = [p for p in picks if not p.service.urgent]
+            picks = [p for p in picks if not p.service.urgent and (p.service.web or p.service.phone_for(region))]
+            report = []  # message() names the local police instead
 
         if topic == URGENT_TOPIC:
             dispatcher.utter_message(response=danger_steps_response(tracker))
         if school and topic in SCHOOL_TOPICS:
             dispatcher.utter_message(text=school_line(school))
         dispatcher.utter_message(
-            text=message(picks, region, urgent=topic == URGENT_TOPIC),
+            text=message(picks, region, urgent=topic == URGENT_TOPIC, report=report),
             json_message={"type": "service_cards", "cards": [card(p, region) for p in picks]},
         )
         return []

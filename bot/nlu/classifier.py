@@ -31,6 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, vstack
 
 from bot.nlu import cascade
+from bot.nlu.crisis import assess
 from bot.nlu.encoder import Encoder, default_cache, shared_encoder
 
 logger = logging.getLogger(__name__)
@@ -159,12 +160,18 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
         sparse_rows = self.sparse.probabilities(self._sparse_rows(messages))
         for message, row in zip(messages, sparse_rows):
             probabilities, embedding = row, None
-            if self.dense is not None and cascade.needs_encoder(
-                row, classes, self.config["unsure_below"], self.config["danger_above"]
+            text = message.get(TEXT) or ""
+            if self.dense is not None and (
+                cascade.needs_encoder(row, classes, self.config["unsure_below"], self.config["danger_above"])
+                or assess(text).crisis
             ):
-                embedding = shared_encoder().embed_one(message.get(TEXT) or "")
-                dense_row = self.dense.probabilities(embedding.reshape(1, -1))[0]
-                probabilities = cascade.mix(row, dense_row, self.config["dense_weight"])
+                try:
+                    embedding = shared_encoder().embed_one(text)
+                except Exception:  # noqa: BLE001 - never lose a parent's message to the encoder
+                    logger.exception("The sentence encoder failed; answering from the sparse model alone")
+                else:
+                    dense_row = self.dense.probabilities(embedding.reshape(1, -1))[0]
+                    probabilities = cascade.mix(row, dense_row, self.config["dense_weight"])
             self._set(message, classes, probabilities, embedding)
         return messages
 
@@ -209,9 +216,10 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
             with model_storage.read_from(resource) as directory:
                 with np.load(directory / "classifier.npz", allow_pickle=False) as stored:
                     arrays = {key: stored[key] for key in stored.files}
-        except (ValueError, FileNotFoundError, OSError):
-            logger.warning("Harbour's intent classifier was not found in the model: retrain")
-            return cls.create(config, model_storage, resource, execution_context)
+        except (ValueError, FileNotFoundError, OSError) as error:
+            raise RuntimeError(
+                "Harbour's intent classifier is missing from the model: retrain it (make train)"
+            ) from error
 
         def model(prefix: str) -> Optional[cascade.LinearModel]:
             if f"{prefix}_coef" not in arrays:

@@ -154,7 +154,11 @@ class CrisisDetector(RuleComponent):
             message.set(INTENT_RANKING_KEY, [crisis] + others, add_to_output=True)
         elif tier == "possible":
             possible = {INTENT_NAME_KEY: self.POSSIBLE, PREDICTED_CONFIDENCE_KEY: learned}
-            held = next((r[INTENT_NAME_KEY] for r in others if r[INTENT_NAME_KEY] in _holdable()), "find_support")
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == NLU_FALLBACK_INTENT_NAME:
+                # Unreadable or unsure: after "safe now", ask to rephrase (in English), with a helpline.
+                held = NLU_FALLBACK_INTENT_NAME
+            else:
+                held = next((r[INTENT_NAME_KEY] for r in others if r[INTENT_NAME_KEY] in _holdable()), "find_support")
             message.set(INTENT, possible, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [possible] + others, add_to_output=True)
             self._add_entity(message, "held_topic", held)
@@ -190,15 +194,14 @@ def _holdable() -> frozenset:
 def danger_tier(
     learned: float, pattern_hit: bool, danger_at: float, possible_at: float, pattern_at: float = 0.02
 ) -> str:
-    """danger / possible / none.
+    """danger / possible / none. A danger pattern (bot/nlu/crisis.py) never leaves "none".
 
-    A danger pattern (bot/nlu/crisis.py) makes it danger unless the learned model is all
-    but certain there is none (below `pattern_at`): on the validation folds, patterns
-    alone raised an alarm on one near-miss in seven (figures of speech, the past, the
-    news) and added almost no crises the model had missed.
+    With a pattern, it is danger unless the learned model is all but certain there is no
+    danger (below `pattern_at`), and then it is possible danger: on the validation folds,
+    patterns alone fired on one near-miss in seven (figures of speech, the past, the news).
     """
     if learned >= danger_at or (pattern_hit and learned >= pattern_at):
         return "danger"
-    if learned >= possible_at:
+    if learned >= possible_at or pattern_hit:
         return "possible"
     return "none"

@@ -55,7 +55,8 @@ def file_sha256(path: Path) -> str:
 
 def prepare(text: str) -> str:
     """One line, at most MAX_CHARS (the token cap is applied by Encoder.bounded)."""
-    return " ".join((text or "").split())[:MAX_CHARS] or "."
+    text = (text or "").encode("utf-8", "replace").decode("utf-8")  # lone surrogates and the like
+    return " ".join(text.split())[:MAX_CHARS] or "."
 
 
 def head_and_tail(text: str, keep_share: float) -> str:

@@ -61,8 +61,9 @@ def watch_store(agent: Any) -> list:
 # Last resort when even the domain response cannot be rendered. Numbers from
 # directory/services.yml (childline, samaritans, uk_emergency_999_112).
 LAST_RESORT = (
-    "If you'd like to talk to someone now, Childline is on 0800 1111 and Samaritans on "
-    "116 123, both free, day and night. If a child is in danger, call 999."
+    "If you'd like to talk to someone now in the UK, Childline is on 0800 1111 and Samaritans on "
+    "116 123, both free, day and night. If a child is in danger, call 999 (Ireland 112, US and "
+    "Canada 911, Australia 000)."
 )
 
 

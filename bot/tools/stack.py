@@ -51,7 +51,7 @@ def run_rasa(*args: str, timeout: int = 900, **env: str) -> subprocess.Completed
     )
 
 
-def train(out: Path, name: str, config: str = "config.yml", **env: str) -> Path:
+def train(out: Path, name: str, config: str = "config.yml", timeout: int = 900, **env: str) -> Path:
     result = run_rasa(
         "train",
         "--config",
@@ -64,6 +64,7 @@ def train(out: Path, name: str, config: str = "config.yml", **env: str) -> Path:
         str(out),
         "--fixed-model-name",
         name,
+        timeout=timeout,
         **env,
     )
     model = out / f"{name}.tar.gz"

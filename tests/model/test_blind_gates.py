@@ -17,7 +17,7 @@ MAX_CLARIFY_OR_CHECK = 0.10
 # Crisis floors: what the blind set measured when these gates were set. Issue 13's targets
 # (recall >= 0.98 overall and >= 0.95 per category, false alarms <= 0.05) are not met yet;
 # raise these as the model improves, never lower them.
-MIN_RECALL, MIN_CATEGORY_RECALL, MAX_FALSE_ALARMS = 0.97, 0.85, 0.22
+MIN_RECALL, MIN_CATEGORY_RECALL, MAX_FALSE_ALARMS = 0.97, 0.88, 0.20
 
 
 @pytest.fixture(scope="module")

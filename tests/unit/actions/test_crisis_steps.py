@@ -39,3 +39,29 @@ def test_every_kind_has_its_reply():
 
     responses = yaml.safe_load((ROOT / "data" / "responses" / "crisis.yml").read_text())["responses"]
     assert {f"utter_danger_steps_{c}" for c in CATEGORIES} | {"utter_danger_steps"} <= set(responses)
+
+
+def test_typing_no_to_is_your_child_safe_counts_as_danger():
+    from actions.crisis import answered_not_safe
+
+    def conversation(reply_intent, asked="utter_check_safe"):
+        events = [
+            {
+                "event": "user",
+                "text": "a man keeps driving past",
+                "parse_data": {"intent": {"name": "possible_danger"}},
+            },
+            {"event": "action", "name": asked},
+            {
+                "event": "bot",
+                "text": "If your child is in danger right now, call 999.",
+                "metadata": {"utter_action": asked},
+            },
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": "no", "parse_data": {"intent": {"name": reply_intent}}},
+        ]
+        return Tracker("c", {}, {"intent": {"name": reply_intent}}, events, False, None, {}, "action_listen")
+
+    assert answered_not_safe(conversation("deny"))
+    assert not answered_not_safe(conversation("affirm"))
+    assert not answered_not_safe(conversation("deny", asked="utter_ask_helpful"))

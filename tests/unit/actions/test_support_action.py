@@ -82,7 +82,21 @@ def test_non_topic_intents_still_get_general_support(action, intent):
 
 
 def test_unconfirmed_phone_numbers_are_not_offered(action):
-    messages, _ = run(action, tracker("parent_support", "IE"))
-    samaritans = [c for c in messages[-1]["custom"]["cards"] if c["id"] == "samaritans"]
-    assert all(c["phone"] is None for c in samaritans)
-    assert "116 123" not in messages[-1]["text"]
+    messages, _ = run(action, tracker("child_harmful_sexual_behaviour", "IE", 10))
+    cari = [c for c in messages[-1]["custom"]["cards"] if c["id"] == "cari_ireland"]
+    assert all(c["phone"] is None for c in cari)
+    assert "0818 924 567" not in messages[-1]["text"]
+
+
+def test_irish_cards_use_the_number_that_works_from_ireland(action):
+    messages, _ = run(action, tracker("child_harmful_sexual_behaviour", "IE", 14))
+    assert "0808 1000 900" not in messages[-1]["text"]
+    stop_it_now = [c for c in messages[-1]["custom"]["cards"] if c["id"] == "stop_it_now_uk_ireland"]
+    assert all(c["phone"] == "+44 1372 847 161" for c in stop_it_now)
+
+
+def test_a_country_without_answers_gets_no_uk_only_numbers(action):
+    messages, _ = run(action, tracker("sextortion", "unknown", 15))
+    last = messages[-1]
+    assert "in the UK" in last["text"]
+    assert all(not c["phone"] or c["phone"].startswith("+") for c in last["custom"]["cards"])

@@ -8,6 +8,8 @@ numbers would measure memory again.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from bot.nlu_examples import examples, plain_text
 ROOT = Path(__file__).resolve().parents[3]
 BLIND = ROOT / "tests" / "blind"
 CLOSE = 0.8  # share of words in common (Jaccard) that counts as a close paraphrase
+SAME_ORDER = 0.8  # difflib ratio over the words in order: one word changed or added
 # "hi", "yes", "Scotland", "what is the age of consent": everyone writes the same few
 # words, so lines this short are not evidence of copying.
 MIN_WORDS_EXACT, MIN_WORDS_CLOSE = 4, 6
@@ -54,25 +57,52 @@ def test_every_blind_file_says_how_and_when_it_was_written():
         )
 
 
-@pytest.mark.skipif(not BLIND.exists(), reason="no blind sets")
-def test_no_blind_line_or_close_paraphrase_is_in_training_data():
-    training = training_lines()
+def close_copies(blind, training):
+    """(blind line, training line) pairs that are copies or close paraphrases."""
+    index = defaultdict(set)
+    shapes = []
+    for number, text in enumerate(training):
+        shape = words(text)
+        shapes.append((shape, normal(text).split(), text))
+        for word in shape:
+            index[word].add(number)
     exact = {normal(t) for t in training}
-    shapes = [words(t) for t in training]
-    copied, close = [], []
-    for line in blind_lines():
-        mine = words(line)
+    found = []
+    for line in blind:
+        mine, order = words(line), normal(line).split()
         if normal(line) in exact and len(mine) >= MIN_WORDS_EXACT:
-            copied.append(line)
+            found.append((line, line))
             continue
         if len(mine) < MIN_WORDS_CLOSE:
             continue
-        for theirs in shapes:
-            if len(mine & theirs) / len(mine | theirs) >= CLOSE:
-                close.append(line)
+        shared = defaultdict(int)
+        for word in mine:
+            for number in index.get(word, ()):
+                shared[number] += 1
+        for number, count in shared.items():
+            theirs, their_order, text = shapes[number]
+            if count / len(mine | theirs) >= CLOSE or (
+                count >= 0.6 * len(mine) and SequenceMatcher(None, order, their_order).ratio() >= SAME_ORDER
+            ):
+                found.append((line, text))
                 break
-    assert not copied, f"blind lines copied into data/nlu/: {copied[:5]}"
-    assert not close, f"blind lines closely paraphrased in data/nlu/: {close[:5]}"
+    return found
+
+
+@pytest.mark.skipif(not BLIND.exists(), reason="no blind sets")
+def test_no_blind_line_or_close_paraphrase_is_in_training_data():
+    found = close_copies(blind_lines(), training_lines())
+    assert not found, f"blind lines copied or closely paraphrased in data/nlu/: {found[:5]}"
+
+
+def test_the_overlap_check_catches_one_changed_word():
+    training = ["is it illegal for two 15 year olds to have sex"]
+    assert close_copies(["is it illegal for two 15 year olds to have sex with each other"], training)
+    assert close_copies(
+        ["at what age should I talk to my kids about sending pictures"],
+        ["at what age should I talk to my kids about sexting"],
+    )
+    assert not close_copies(["what should i do if my son is being blackmailed online"], training)
 
 
 def test_no_blind_line_is_a_crisis_pattern():

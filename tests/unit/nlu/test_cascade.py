@@ -57,7 +57,7 @@ def test_encoder_is_asked_only_when_it_can_change_the_answer(row, expected):
         (0.3, False, "possible"),
         (0.02, False, "none"),
         (0.03, True, "danger"),  # a pattern adds an alarm the model only half saw
-        (0.005, True, "none"),  # ... but not when the model is all but certain there is none
+        (0.005, True, "possible"),  # ... and never leaves none, even when the model is sure
         (0.3, True, "danger"),
     ],
 )

@@ -34,8 +34,17 @@ def test_every_region_has_an_emergency_number():
 def test_unverified_numbers_are_never_offered():
     family_lives = SERVICES["family_lives"]
     assert family_lives.contact.phone and family_lives.phone is None
-    samaritans = SERVICES["samaritans"]
-    assert samaritans.phone_for("GB") == "116 123" and samaritans.phone_for("IE") is None
+    assert SERVICES["cari_ireland"].phone_for("IE") is None  # content audit 20
+
+
+def test_each_region_gets_the_number_it_can_dial():
+    # Content audit 4 and 5: the Irish number from Ireland, Samaritans' 116 123 in Ireland too.
+    stop_it_now = SERVICES["stop_it_now_uk_ireland"]
+    assert stop_it_now.phone_for("GB-ENG") == "0808 1000 900" and stop_it_now.phone_for("IE") == "+44 1372 847 161"
+    assert SERVICES["samaritans"].phone_for("IE") == "116 123"
+    # From a country Harbour has no answers for, only an international number.
+    assert SERVICES["nspcc_helpline"].phone_for("unknown") == "+44 203 879 8560"
+    assert SERVICES["childline"].phone_for("unknown") is None
 
 
 def _broken_copy(tmp_path, change):

@@ -7,11 +7,13 @@ import pytest
 from bot.regions import REGION_CODES
 from bot.services.directory import load_services
 from bot.services.ranking import recommend
+from bot.services.wording import message
 from bot.topics import all_topics
 
 SERVICES = load_services()
 SATURDAY_NIGHT = datetime(2026, 11, 21, 23, 0, tzinfo=timezone.utc)
 MONDAY_MORNING = datetime(2026, 11, 23, 11, 0, tzinfo=timezone.utc)
+WEDNESDAY_NOON = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 REGIONS = list(REGION_CODES)
 EMERGENCY = {"IE": "ie_emergency_112_999", "US": "us_emergency_911", "AU": "au_emergency_000", "CA": "ca_emergency_911"}
 
@@ -90,9 +92,27 @@ def test_a_24_7_option_is_added_when_the_best_ones_are_closed():
 
 
 def test_closed_service_says_when_it_reopens():
-    picks = recommend(SERVICES, "child_harmful_sexual_behaviour", "IE", 10, SATURDAY_NIGHT, limit=5)
-    cari = next(p for p in picks if p.service.id == "cari_ireland")
-    assert cari.open_now is False and "opens at 09:00 on Monday" in cari.availability
+    picks = recommend(SERVICES, "remove_image", "GB-ENG", 20, SATURDAY_NIGHT, limit=10)
+    rph = next(p for p in picks if p.service.id == "revenge_porn_helpline")
+    assert rph.open_now is False and "opens at 10:00 on Monday" in rph.availability
+
+
+@pytest.mark.parametrize("region", REGIONS)
+@pytest.mark.parametrize("topic", all_topics())
+def test_unknown_hours_are_never_called_closed(region, topic):
+    # Content audit 2: a line whose hours are unconfirmed is not "closed".
+    for moment in (SATURDAY_NIGHT, MONDAY_MORNING, WEDNESDAY_NOON):
+        for pick in recommend(SERVICES, topic, region, None, moment):
+            if not pick.service.hours_known:
+                assert pick.open_now is None and "Closed" not in pick.availability, pick.service.id
+        text = message(recommend(SERVICES, topic, region, None, moment), region, urgent=False)
+        if "are closed at the moment" in text:
+            assert all(p.open_now is False for p in recommend(SERVICES, topic, region, None, moment)[:-1])
+
+
+def test_nspcc_at_noon_on_a_wednesday_is_not_called_closed():
+    picks = recommend(SERVICES, "find_support", "GB", None, WEDNESDAY_NOON)
+    assert "closed" not in message(picks, "GB", urgent=False).lower()
 
 
 def test_same_inputs_and_clock_give_the_same_answer():
