@@ -78,3 +78,13 @@ def needs_encoder(sparse_row: np.ndarray, classes: List[str], unsure_below: floa
 def ranking(classes: Sequence[str], row: np.ndarray, length: int) -> List[Dict[str, float]]:
     order = np.argsort(-row)[:length]
     return [{"name": classes[i], "confidence": float(row[i])} for i in order]
+
+
+def last_lines(text: str, longer_than: int, keep: int = 240) -> str:
+    """The last sentences of a long message (about `keep` characters), or "" if it is short."""
+    text = " ".join((text or "").split())
+    if len(text) <= longer_than:
+        return ""
+    tail = text[-keep:]
+    cut = max(tail.find(". "), tail.find("! "), tail.find("? "))
+    return tail[cut + 2 :] if 0 <= cut < len(tail) // 2 else tail

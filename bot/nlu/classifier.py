@@ -74,6 +74,8 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
             "dense_max_iter": 3000,
             "random_state": 42,
             "ranking_length": 10,
+            # Messages longer than this also have their last lines scored for danger alone.
+            "long_message": 300,
         }
 
     def __init__(
@@ -173,7 +175,30 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
                     dense_row = self.dense.probabilities(embedding.reshape(1, -1))[0]
                     probabilities = cascade.mix(row, dense_row, self.config["dense_weight"])
             self._set(message, classes, probabilities, embedding)
+            self._check_the_end(message, classes, text)
         return messages
+
+    def _check_the_end(self, message: Message, classes: List[str], text: str) -> None:
+        """A long message can bury the danger in its last lines: score those on their own."""
+        if self.dense is None or cascade.DANGER_INTENT not in classes:
+            return
+        end = cascade.last_lines(text, self.config["long_message"])
+        if not end:
+            return
+        try:
+            embedding = shared_encoder().embed_one(end)
+        except Exception:  # noqa: BLE001 - the whole message was already scored
+            logger.exception("The sentence encoder failed on the end of a long message")
+            return
+        danger = float(self.dense.probabilities(embedding.reshape(1, -1))[0][classes.index(cascade.DANGER_INTENT)])
+        info = dict(message.get(NLU_INFO) or {})
+        if danger > info.get("danger", 0.0):
+            info["danger"] = round(danger, 4)
+            info["danger_from_end"] = True
+            if self.categories is not None:
+                kinds = self.categories.probabilities(embedding.reshape(1, -1))[0]
+                info["danger_category"] = self.categories.classes[int(np.argmax(kinds))]
+            message.set(NLU_INFO, info, add_to_output=True)
 
     def _set(
         self, message: Message, classes: List[str], probabilities: np.ndarray, embedding: Optional[np.ndarray]

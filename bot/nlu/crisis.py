@@ -59,7 +59,7 @@ DANGER = [
     r"\bgiving (?:away )?(?:all )?(?:her|his|their) (?:things|stuff) away\b",
     r"\b(?:left|leaving|wrote|written) a (?:suicide )?note\b",
     r"\boverdos",
-    r"\b(?:taken|took|swallowed) (?:a load of |loads of |lots of |a lot of |some )?(?:pills|tablets)\b",
+    r"\b(?:taken|took|swallowed) (?:a load of |loads of |lots of |a lot of |some |all (?:of )?)?(?:(?:her|his|their|my|the) )?(?:pills|tablets|meds|medication)\b",
     r"\bgot (?:pills|tablets)\b",
     r"\bself[- ]?harm(?:ing)?\b",
     rf"\b(?:cut|cutting|hurt|hurting|harm|harming|hang|hanging|burn|burning) {_SELF}\b",

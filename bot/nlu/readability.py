@@ -24,6 +24,7 @@ ENGLISH_EXTRA = frozenset({
     "son", "ex", "hat", "die", "man", "art", "fast", "also", "will", "mine", "bits", "bra", "pic",
 })
 # fmt: on
+MAX_WORD = 30
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -51,6 +52,9 @@ def is_readable(text: str) -> bool:
     if not words:
         return any(ch.isdigit() for ch in text)
     if _latin_share(text) < 0.5:
+        return False
+    # "xxxxxxxx…" or a keyboard smash: no word of a length any language uses.
+    if not any(len(w) <= MAX_WORD for w in words):
         return False
     if len(words) < 3:
         return True

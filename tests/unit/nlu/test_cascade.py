@@ -87,3 +87,10 @@ def test_a_cry_for_help_in_any_language_is_noticed(text, cry):
     from bot.nlu.crisis import cry_for_help
 
     assert cry_for_help(text) is cry
+
+
+def test_the_last_lines_of_a_long_message_are_scored_alone():
+    long = "we had a long week with school and exams. " * 10 + "Now she says she has taken all her pills."
+    assert cascade.last_lines(long, 300).endswith("taken all her pills.")
+    assert len(cascade.last_lines(long, 300)) <= 240
+    assert cascade.last_lines("short message", 300) == ""
