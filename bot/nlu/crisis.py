@@ -207,7 +207,7 @@ def crisis_confidence(text: str, classifier_says: Optional[float]) -> Optional[f
 # the emergency number first, then "Is your child safe right now?".
 DISTRESS_EMOJI = frozenset("🔪🗡💊🩸🆘😭😰😱🚨💉🔫⚠")
 HELP_WORDS = re.compile(
-    r"\b(?:ayuda|ay[uú]dame|socorro|auxilio|pomocy|pomoc|ratunku|hilfe|aidez|au secours|aiuto|"
+    r"\b(?:ayuda|ay[uú]dame|socorro|auxilio|pomocy|ratunku|hilfe|aidez|au secours|aiuto|"
     r"ajuda|cymorth|cabhair|yardım|imdat|pomozte|segítség|hjälp|hjelp)\b"
 )
 # English "help" only when it is the whole message ("HELP", "help me!!", "sos"): in a
