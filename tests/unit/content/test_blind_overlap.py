@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[3]
 BLIND = ROOT / "tests" / "blind"
 CLOSE = 0.8  # share of words in common (Jaccard) that counts as a close paraphrase
 SAME_ORDER = 0.8  # difflib ratio over the words in order: one word changed or added
+RARE = 400  # a word in at most this many training lines can point to a near copy
 # "hi", "yes", "Scotland", "what is the age of consent": everyone writes the same few
 # words, so lines this short are not evidence of copying.
 MIN_WORDS_EXACT, MIN_WORDS_CLOSE = 4, 6
@@ -57,6 +58,16 @@ def test_every_blind_file_says_how_and_when_it_was_written():
         )
 
 
+def same_order(a, b) -> bool:
+    """Most words the same and in the same order (the cheap upper bounds first)."""
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= SAME_ORDER
+        and matcher.quick_ratio() >= SAME_ORDER
+        and matcher.ratio() >= SAME_ORDER
+    )
+
+
 def close_copies(blind, training):
     """(blind line, training line) pairs that are copies or close paraphrases."""
     index = defaultdict(set)
@@ -75,15 +86,13 @@ def close_copies(blind, training):
             continue
         if len(mine) < MIN_WORDS_CLOSE:
             continue
-        shared = defaultdict(int)
-        for word in mine:
-            for number in index.get(word, ()):
-                shared[number] += 1
-        for number, count in shared.items():
+        # Candidates share at least one word that few training lines use; then compare exactly.
+        rare = [w for w in mine if len(index.get(w, ())) <= RARE]
+        candidates = set().union(*(index.get(w, set()) for w in rare)) if rare else set()
+        for number in candidates:
             theirs, their_order, text = shapes[number]
-            if count / len(mine | theirs) >= CLOSE or (
-                count >= 0.6 * len(mine) and SequenceMatcher(None, order, their_order).ratio() >= SAME_ORDER
-            ):
+            count = len(mine & theirs)
+            if count / len(mine | theirs) >= CLOSE or (count >= 0.6 * len(mine) and same_order(order, their_order)):
                 found.append((line, text))
                 break
     return found
