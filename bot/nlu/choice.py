@@ -16,7 +16,6 @@ from typing import Any, Dict, List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import (
-    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -74,7 +73,7 @@ class AskBetweenTopics(RuleComponent):
         return {"margin": 0.15, "unsure_below": 0.6}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        super().__init__({**self.get_default_config(), **config})
+        super().__init__(config)
         topic_titles()  # a broken titles file stops the model loading, naming the file
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -89,15 +88,13 @@ class AskBetweenTopics(RuleComponent):
             choice = {INTENT_NAME_KEY: CHOOSE, PREDICTED_CONFIDENCE_KEY: float(ranking[0][PREDICTED_CONFIDENCE_KEY])}
             message.set(INTENT, choice, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [choice] + list(ranking), add_to_output=True)
-            found = [
-                {"entity": name, "value": value, "start": 0, "end": 0, "extractor": type(self).__name__}
-                for name, value in (
-                    ("topic_a", pair[0]),
-                    ("topic_a_title", titles[pair[0]]),
-                    ("topic_b", pair[1]),
-                    ("topic_b_title", titles[pair[1]]),
-                )
-            ]
-            kept = [e for e in message.get(ENTITIES, []) if not str(e.get("entity", "")).startswith("topic_")]
-            message.set(ENTITIES, kept + found, add_to_output=True)
+            self._set_entities(
+                message,
+                {
+                    "topic_a": pair[0],
+                    "topic_a_title": titles[pair[0]],
+                    "topic_b": pair[1],
+                    "topic_b_title": titles[pair[1]],
+                },
+            )
         return messages

@@ -195,9 +195,7 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
         if danger > info.get("danger", 0.0):
             info["danger"] = round(danger, 4)
             info["danger_from_end"] = True
-            if self.categories is not None:
-                kinds = self.categories.probabilities(embedding.reshape(1, -1))[0]
-                info["danger_category"] = self.categories.classes[int(np.argmax(kinds))]
+            info.update(self._kind_of_danger(embedding))
             message.set(NLU_INFO, info, add_to_output=True)
 
     def _set(
@@ -210,10 +208,15 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
         info: Dict[str, Any] = {"encoder": embedding is not None, "danger": round(danger, 4)}
         if embedding is not None:
             message.set(EMBEDDING, embedding)
-            if self.categories is not None:
-                kinds = self.categories.probabilities(embedding.reshape(1, -1))[0]
-                info["danger_category"] = self.categories.classes[int(np.argmax(kinds))]
+            info.update(self._kind_of_danger(embedding))
         message.set(NLU_INFO, info, add_to_output=True)
+
+    def _kind_of_danger(self, embedding: np.ndarray) -> Dict[str, str]:
+        """{"danger_category": ...} from the category model, or {} when there is none."""
+        if self.categories is None:
+            return {}
+        kinds = self.categories.probabilities(embedding.reshape(1, -1))[0]
+        return {"danger_category": self.categories.classes[int(np.argmax(kinds))]}
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

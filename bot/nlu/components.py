@@ -37,7 +37,7 @@ class RuleComponent(GraphComponent):
     """A component that learns nothing from training data: rules only."""
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self._config = config
+        self._config = {**self.get_default_config(), **config}
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -55,6 +55,15 @@ class RuleComponent(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+    def _set_entities(self, message: Message, values: Dict[str, str]) -> None:
+        """Replaces these entities with message-wide (zero-width) ones from this component."""
+        kept = [e for e in message.get(ENTITIES, []) if e.get("entity") not in values]
+        found = [
+            {"entity": name, "value": value, "start": 0, "end": 0, "extractor": type(self).__name__, "confidence": 1.0}
+            for name, value in values.items()
+        ]
+        message.set(ENTITIES, kept + found, add_to_output=True)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -123,9 +132,6 @@ class CrisisDetector(RuleComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {"danger_at": 0.5, "possible_at": 0.1, "pattern_at": 0.02}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        super().__init__({**self.get_default_config(), **config})
-
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             self._decide(message)
@@ -161,7 +167,7 @@ class CrisisDetector(RuleComponent):
                 held = next((r[INTENT_NAME_KEY] for r in others if r[INTENT_NAME_KEY] in _holdable()), "find_support")
             message.set(INTENT, possible, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [possible] + others, add_to_output=True)
-            self._add_entity(message, "held_topic", held)
+            self._set_entities(message, {"held_topic": held})
         elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.INTENT:
             fallback = next(
                 (r for r in others if r[INTENT_NAME_KEY] != NLU_FALLBACK_INTENT_NAME),
@@ -169,20 +175,6 @@ class CrisisDetector(RuleComponent):
             )
             message.set(INTENT, fallback, add_to_output=True)
             message.set(INTENT_RANKING_KEY, others, add_to_output=True)
-
-    def _add_entity(self, message: Message, entity: str, value: str) -> None:
-        kept = [e for e in message.get(ENTITIES, []) if e.get("entity") != entity]
-        kept.append(
-            {
-                "entity": entity,
-                "value": value,
-                "start": 0,
-                "end": 0,
-                "extractor": type(self).__name__,
-                "confidence": 1.0,
-            }
-        )
-        message.set(ENTITIES, kept, add_to_output=True)
 
 
 @lru_cache(maxsize=1)
