@@ -9,6 +9,7 @@ runs them all. A unit test that asks for the trained model is an error.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory) -> Path:
+    # HARBOUR_TEST_MODEL reuses a model trained from this same data (local runs only; CI
+    # always trains afresh).
+    if os.environ.get("HARBOUR_TEST_MODEL"):
+        return Path(os.environ["HARBOUR_TEST_MODEL"])
     return train(tmp_path_factory.mktemp("models"), "harbour-test")
 
 
