@@ -10,6 +10,7 @@ a missed crisis is the costliest mistake (docs/danger-taxonomy.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Sequence
 
@@ -88,3 +89,17 @@ def last_lines(text: str, longer_than: int, keep: int = 240) -> str:
     tail = text[-keep:]
     cut = max(tail.find(". "), tail.find("! "), tail.find("? "))
     return tail[cut + 2 :] if 0 <= cut < len(tail) // 2 else tail
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def message_ends(text: str, longer_than: int) -> List[str]:
+    """For a long message, its ends to score on their own: the last sentence, the last two,
+    and the last lines (for a message without full stops). Empty for a short message."""
+    end = last_lines(text, longer_than)
+    if not end:
+        return []
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    ends = [" ".join(sentences[-n:]) for n in (1, 2) if len(sentences) > n]
+    return list(dict.fromkeys(e for e in ends + [end] if e.strip()))

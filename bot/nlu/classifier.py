@@ -2,13 +2,11 @@
 
 Replaces Rasa's LogisticRegressionClassifier in config.yml. The sparse model runs on
 every message; the encoder (bot/nlu/encoder.py) runs only when bot/nlu/cascade.py says it
-can change the answer, and its vote is mixed in. It also learns, from the crisis examples'
-`category` metadata (data/nlu/crisis.yml), which kind of danger a message describes, so
-the danger reply can say what to do in the next minutes for that kind.
+can change the answer, and its vote is mixed in.
 
 Everything the later components need goes on the message: the embedding (not output),
-and `harbour_nlu` (output: whether the encoder ran and the danger probability), which the
-crisis tiers in bot/nlu/components.py read.
+which the danger gate (bot/nlu/danger_gate.py) reuses, and `harbour_nlu` (output: whether
+the encoder ran and this classifier's danger probability).
 `use_encoder: false` in config.yml runs on sparse features alone.
 """
 
@@ -74,8 +72,6 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
             "dense_max_iter": 3000,
             "random_state": 42,
             "ranking_length": 10,
-            # Messages longer than this also have their last lines scored for danger alone.
-            "long_message": 300,
         }
 
     def __init__(
@@ -85,14 +81,12 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
         resource: Resource,
         sparse: Optional[cascade.LinearModel] = None,
         dense: Optional[cascade.LinearModel] = None,
-        categories: Optional[cascade.LinearModel] = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.sparse = sparse
         self.dense = dense
-        self.categories = categories
 
     @classmethod
     def create(
@@ -141,15 +135,6 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
             # Training may use every core; a running server embeds on one (settings).
             embeddings = default_cache().embed([m.get(TEXT) for m in examples], Encoder(threads=os.cpu_count() or 1))
             self.dense = self._fit(embeddings, labels, self.config["dense_c"], self.config["dense_max_iter"])
-            kinds = [(i, danger_category(m)) for i, m in enumerate(examples) if m.get(INTENT) == cascade.DANGER_INTENT]
-            named = [(i, k) for i, k in kinds if k]
-            if len({k for _, k in named}) >= 2:
-                self.categories = self._fit(
-                    embeddings[[i for i, _ in named]],
-                    [k for _, k in named],
-                    self.config["dense_c"],
-                    self.config["dense_max_iter"],
-                )
         self.persist()
         return self._resource
 
@@ -175,28 +160,7 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
                     dense_row = self.dense.probabilities(embedding.reshape(1, -1))[0]
                     probabilities = cascade.mix(row, dense_row, self.config["dense_weight"])
             self._set(message, classes, probabilities, embedding)
-            self._check_the_end(message, classes, text)
         return messages
-
-    def _check_the_end(self, message: Message, classes: List[str], text: str) -> None:
-        """A long message can bury the danger in its last lines: score those on their own."""
-        if self.dense is None or cascade.DANGER_INTENT not in classes:
-            return
-        end = cascade.last_lines(text, self.config["long_message"])
-        if not end:
-            return
-        try:
-            embedding = shared_encoder().embed_one(end)
-        except Exception:  # noqa: BLE001 - the whole message was already scored
-            logger.exception("The sentence encoder failed on the end of a long message")
-            return
-        danger = float(self.dense.probabilities(embedding.reshape(1, -1))[0][classes.index(cascade.DANGER_INTENT)])
-        info = dict(message.get(NLU_INFO) or {})
-        if danger > info.get("danger", 0.0):
-            info["danger"] = round(danger, 4)
-            info["danger_from_end"] = True
-            info.update(self._kind_of_danger(embedding))
-            message.set(NLU_INFO, info, add_to_output=True)
 
     def _set(
         self, message: Message, classes: List[str], probabilities: np.ndarray, embedding: Optional[np.ndarray]
@@ -208,15 +172,7 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
         info: Dict[str, Any] = {"encoder": embedding is not None, "danger": round(danger, 4)}
         if embedding is not None:
             message.set(EMBEDDING, embedding)
-            info.update(self._kind_of_danger(embedding))
         message.set(NLU_INFO, info, add_to_output=True)
-
-    def _kind_of_danger(self, embedding: np.ndarray) -> Dict[str, str]:
-        """{"danger_category": ...} from the category model, or {} when there is none."""
-        if self.categories is None:
-            return {}
-        kinds = self.categories.probabilities(embedding.reshape(1, -1))[0]
-        return {"danger_category": self.categories.classes[int(np.argmax(kinds))]}
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -225,7 +181,7 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
 
     def persist(self) -> None:
         arrays: Dict[str, np.ndarray] = {}
-        for prefix, model in (("sparse", self.sparse), ("dense", self.dense), ("categories", self.categories)):
+        for prefix, model in (("sparse", self.sparse), ("dense", self.dense)):
             if model is not None:
                 arrays.update(model.as_arrays(prefix))
         with self._model_storage.write_to(self._resource) as directory:
@@ -258,4 +214,4 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
         dense = model("dense") if merged["use_encoder"] else None
         if dense is not None:
             shared_encoder()  # load and check the weights now, not on a parent's message
-        return cls(config, model_storage, resource, model("sparse"), dense, model("categories"))
+        return cls(config, model_storage, resource, model("sparse"), dense)

@@ -113,8 +113,8 @@ class UnreadableMessageFallback(RuleComponent):
 class CrisisDetector(RuleComponent):
     """Sorts every message into three tiers: danger, possible danger, or no danger.
 
-    Runs last, so /model/parse and every channel see the same decision. The learned
-    probability (bot/nlu/classifier.py) decides, and the patterns in bot/nlu/crisis.py
+    Runs last, so /model/parse and every channel see the same decision. The danger gate's
+    probability (bot/nlu/danger_gate.py) decides, and the patterns in bot/nlu/crisis.py
     are a floor that can only add alarms (docs/danger-taxonomy.md):
     - danger: `immediate_danger`; the kind of danger is in `harbour_nlu`, so the support
       action can say what to do in the next minutes (actions/support.py);
@@ -141,7 +141,8 @@ class CrisisDetector(RuleComponent):
         ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY)]
         info = message.get(NLU_INFO) or {}
         said = next((r[PREDICTED_CONFIDENCE_KEY] for r in ranking if r[INTENT_NAME_KEY] == self.INTENT), None)
-        learned = float(info.get("danger", said or 0.0))
+        # The danger gate's answer when it ran (bot/nlu/danger_gate.py), else the classifier's.
+        learned = float(info.get("gate", info.get("danger", said or 0.0)))
         floor = crisis_confidence(message.get(TEXT) or "", None)
         tier = danger_tier(
             learned,

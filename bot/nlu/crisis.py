@@ -89,6 +89,20 @@ DANGER = [
     r"\bknows where we live\b",
     r"\bemergency\b",
 ]
+# Danger stated so plainly that a question, a past event or a relationship in the same
+# message does not overrule it (security probe H3): "how do i stop him, he's on the roof",
+# "the man who groomed her in 2023 is outside our house". Only a figure of speech or the
+# child being safe again does.
+ACUTE = [
+    r"\b(?:is|'s|are|'re) (?:on|at the edge of) (?:the|a) (?:roof|bridge|ledge|cliff|tracks|railway)\b",
+    r"\b(?:is|'s|are|'re|waiting|parked|standing) (?:right )?outside (?:our|my|the) (?:house|home|door|flat|school)\b",
+    r"\b(?:still|been) missing\b",
+    r"\bmissing since\b",
+    r"\btexted me help\b",
+    r"\b(?:run|ran|gone) (?:away|off) with (?:him|her|them|a man|an adult|the man|this man)\b",
+    r"\b(?:has|'s|have|just) (?:swallowed|taken|took) (?:a load of |loads of |lots of |all (?:of )?)?"
+    r"(?:(?:her|his|their|my|the) )?(?:pills|tablets|meds|medication)\b",
+]
 # Figures of speech and angry parents: never a crisis on their own.
 FIGURES = [
     r"\bi(?:'m| am|'d| would)? ?(?:could |going to |gonna |will )?(?:kill|murder|strangle)\b(?! {0})".format(_SELF),
@@ -100,13 +114,19 @@ FIGURES = [
     r"\bwas joking\b|\bjoking (?:around|about)\b",
     r"\bin danger of \w+ing\b",
     r"\bi'?m not in danger\b",
+    # the parent's own wish to escape, or a way of speaking
+    r"\bi (?:just )?(?:want|wanna|feel like|could) (?:to )?(?:run away|go missing|disappear)\b",
+    r"\bpart of me wants to\b",
+    r"\bkilling (?:myself|me) with\b",
+    r"\bbleeding inside\b",
+    r"\brather die than (?:talk|tell|show|let|admit)\b",
 ]
 # The child is safe again: not an emergency any more (unless the message says "not safe").
 RESOLVED = [
     r"(?<!not )(?<!n't )\bsafe (?:at home|and well|now)\b",
     r"\bhome and safe\b",
     r"(?<!not )(?<!n't )\b(?:is|'s) safe\b",
-    r"\b(?:police|we) found (?:him|her|them)\b",
+    r"\b(?:police|we) found (?:him|her|them)\b(?! (?:phone|bag|bike|coat|shoes|jacket))",
     r"\b(?:he|she|they)(?:'s| is| are|'re) (?:back )?home now\b",
 ]
 PAST = [
@@ -119,6 +139,9 @@ PAST = [
     r"\b(?:sorted|resolved|over) now\b|\bdealt with it\b|\bfound (?:him|her|them) the same\b",
     r"\bdoing (?:well|better|ok|okay) now\b|\bfine now\b|\bin therapy now\b",
     r"\bonce when\b",
+    r"\bover a (?:year|month|week) ago\b",
+    r"\b(?:in|over|during) (?:the )?(?:summer|holidays|half term|lockdown)\b",
+    r"\bwhen (?:he|she|they) (?:was|were) in (?:year|grade) \d+\b",
 ]
 # A partner's threat used to control the child ("she'll hurt herself if he leaves him"):
 # a relationship worry (unhealthy_relationship), not a child in danger now.
@@ -129,17 +152,38 @@ GENERAL = [
     r"\bin (?:the )?future\b",
     r"\bever (?:runs|run|goes)\b",
     r"\bis (?:that|it) a good idea\b",
+    r"\bif (?:my|our|your|a) (?:\w+ ){0,2}(?:ever|was|were)\b",
+    r"\bhypothetical",
+    r"\bwhat would (?:make|i|you|happen)\b",
+    r"\bwhy do (?:so many )?(?:kids|teens|teenagers|children|boys|girls|young people)\b",
+    r"\bis it normal\b",
+    r"\bwhat counts as\b",
+    r"\bwhat helplines?\b",
+    r"\bhow quickly should\b",
+    r"\bwould the school\b",
 ]
-IMMEDIACY = r"\b(?:now|right now|tonight|today|this (?:morning|afternoon|evening)|at the moment|currently|just (?:now|left|told|said|texted)|minutes?|hours? ago|an hour|2am|3am)\b"
+# The news, a programme, or someone else's family: worrying, not this child now.
+ELSEWHERE = [
+    r"\b(?:on the news|in the (?:local )?(?:paper|news)|news (?:story|report|article)|documentary|a story on)\b",
+    r"\b(?:tv|telly) (?:drama|show|programme|program)\b",
+    r"\bsaw (?:it )?on (?:facebook|tiktok|the news|instagram)\b",
+    r"\b(?:my|our) (?:neighbour|neighbor|friend|best friend|sister|brother|cousin|colleague)'s (?:son|daughter|kid|boy|girl|child)\b",
+]
+IMMEDIACY = r"\b(?:now|right now|tonight|today|yesterday|last night|this (?:morning|afternoon|evening)|at the moment|currently|just (?:now|left|told|said|texted)|minutes?|hours? ago|an hour|2am|3am)\b"
 
-_danger = [re.compile(p) for p in DANGER]
+_danger = [re.compile(p) for p in DANGER + ACUTE]
+_acute = [re.compile(p) for p in ACUTE]
 _figures = [re.compile(p) for p in FIGURES]
 _past = [re.compile(p) for p in PAST]
 _general = [re.compile(p) for p in GENERAL]
+_elsewhere = [re.compile(p) for p in ELSEWHERE]
 _control = [re.compile(p) for p in CONTROL]
 _resolved_child = [re.compile(p) for p in RESOLVED]
 _immediacy = re.compile(IMMEDIACY)
-_resolved = re.compile(r"\b(?:fine|sorted|over|safe|ok|okay|better|well|resolved) now\b|\bin therapy now\b")
+_resolved = re.compile(
+    r"\b(?:fine|sorted|over|safe|ok|okay|better|well|resolved|thriving|brilliant|brilliantly) now\b|\bin therapy now\b"
+    r"|\b(?:(?:he|she|they)(?:'s| is| are|'re) )?\d+ now\b|\bnow (?:he|she|they)(?:'s| is| are|'re) \d+\b"
+)
 
 
 @dataclass(frozen=True)
@@ -154,17 +198,41 @@ def _normal(text: str) -> str:
 
 
 def _guard(text: str) -> Optional[str]:
-    """Why this message is not an emergency even if it sounds like one, or None."""
-    if any(p.search(text) for p in _general):
-        return "a general question"
-    if any(p.search(text) for p in _control):
-        return "a controlling threat in a relationship"
+    if any(p.search(text) for p in _acute):
+        return _plain_guard(text)
+    return _full_guard(text)
+
+
+def _plain_guard(text: str) -> Optional[str]:
+    """The guards that even plainly stated danger yields to."""
     if any(p.search(text) for p in _resolved_child):
         return "the child is safe now"
-    # "she's fine now" says the danger is over; that "now" is not urgency.
+    return _figure_of_speech(text)
+
+
+def _full_guard(text: str) -> Optional[str]:
+    """Why this message is not an emergency even if it sounds like one, or None.
+
+    A sign that the danger is now ("tonight", "an hour ago", "right now") overrules the
+    question, relationship, past and news guards: "how do i stop him, he's on the roof right
+    now" and "he used to run off but tonight he's gone" are emergencies."""
+    # "she's fine now" or "she's 16 now" says the danger is over; that "now" is not urgency.
+    if any(p.search(text) for p in _resolved_child):
+        return "the child is safe now"
     immediate = bool(_immediacy.search(_resolved.sub(" ", text)))
-    if not immediate and any(p.search(text) for p in _past):
-        return "a past event"
+    if not immediate:
+        if any(p.search(text) for p in _general):
+            return "a general question"
+        if any(p.search(text) for p in _control):
+            return "a controlling threat in a relationship"
+        if any(p.search(text) for p in _past):
+            return "a past event"
+        if any(p.search(text) for p in _elsewhere):
+            return "the news or another family"
+    return _figure_of_speech(text)
+
+
+def _figure_of_speech(text: str) -> Optional[str]:
     if any(p.search(text) for p in _figures):
         # "i could kill him" is anger; "he wants to kill himself" is danger, even if
         # the same message also says something angry.

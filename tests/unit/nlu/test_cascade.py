@@ -94,3 +94,13 @@ def test_the_last_lines_of_a_long_message_are_scored_alone():
     assert cascade.last_lines(long, 300).endswith("taken all her pills.")
     assert len(cascade.last_lines(long, 300)) <= 240
     assert cascade.last_lines("short message", 300) == ""
+
+
+def test_a_long_message_is_scored_by_its_last_sentence_its_last_two_and_its_last_lines():
+    long = "We argue about the phone every night. " * 10 + "She said she can't go on. She has the pills."
+    ends = cascade.message_ends(long, 300)
+    assert ends[:2] == ["She has the pills.", "She said she can't go on. She has the pills."]
+    assert ends[2].endswith("She has the pills.") and len(ends[2]) <= 240
+    assert cascade.message_ends("She has the pills.", 300) == []
+    unpunctuated = "we argue about the phone every night and " * 10 + "she has the pills"
+    assert cascade.message_ends(unpunctuated, 300) == [cascade.last_lines(unpunctuated, 300)]
