@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.classifier import NLU_INFO
-from bot.nlu.crisis import crisis_confidence, cry_for_help
+from bot.nlu.crisis import crisis_confidence, cry_for_help, plainly_stated
 from bot.nlu.entity_rules import EntityRules
 from bot.nlu.readability import is_readable
 from bot.topics import content_topics
@@ -130,7 +130,7 @@ class CrisisDetector(RuleComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"danger_at": 0.5, "possible_at": 0.1, "pattern_at": 0.02}
+        return {"danger_at": 0.5, "possible_at": 0.2, "pattern_floor": 0.05}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -143,15 +143,16 @@ class CrisisDetector(RuleComponent):
         said = next((r[PREDICTED_CONFIDENCE_KEY] for r in ranking if r[INTENT_NAME_KEY] == self.INTENT), None)
         # The danger gate's answer when it ran (bot/nlu/danger_gate.py), else the classifier's.
         learned = float(info.get("gate", info.get("danger", said or 0.0)))
-        floor = crisis_confidence(message.get(TEXT) or "", None)
+        text = message.get(TEXT) or ""
+        floor = crisis_confidence(text, None)
         tier = danger_tier(
             learned,
-            floor is not None,
+            "acute" if floor is not None and plainly_stated(text) else ("pattern" if floor is not None else None),
             self._config["danger_at"],
             self._config["possible_at"],
-            self._config["pattern_at"],
+            self._config["pattern_floor"],
         )
-        if tier == "none" and cry_for_help(message.get(TEXT) or ""):
+        if tier == "none" and cry_for_help(text):
             tier = "possible"
         others = [r for r in ranking if r[INTENT_NAME_KEY] not in (self.INTENT, self.POSSIBLE)]
         message.set(NLU_INFO, {**info, "tier": tier}, add_to_output=True)
@@ -185,16 +186,19 @@ def _holdable() -> frozenset:
 
 
 def danger_tier(
-    learned: float, pattern_hit: bool, danger_at: float, possible_at: float, pattern_at: float = 0.02
+    learned: float, pattern: Optional[str], danger_at: float, possible_at: float, pattern_floor: float
 ) -> str:
-    """danger / possible / none. A danger pattern (bot/nlu/crisis.py) never leaves "none".
+    """danger / possible / none, from the gate's probability and the patterns (bot/nlu/crisis.py).
 
-    With a pattern, it is danger unless the learned model is all but certain there is no
-    danger (below `pattern_at`), and then it is possible danger: on the validation folds,
-    patterns alone fired on one near-miss in seven (figures of speech, the past, the news).
+    `pattern` is None, "pattern" (a danger pattern fired) or "acute" (danger stated so
+    plainly that no question or past-event guard overrules it). Patterns only add alarms:
+    with a pattern, the gate's possible-danger threshold becomes the danger threshold, and
+    any probability of at least `pattern_floor` is possible danger; an acute pattern is
+    never "none". On the validation folds, patterns alone fired on one near-miss in ten
+    (the news, the past, the parent's own words), which the floor keeps out.
     """
-    if learned >= danger_at or (pattern_hit and learned >= pattern_at):
+    if learned >= danger_at or (pattern and learned >= possible_at):
         return "danger"
-    if learned >= possible_at or pattern_hit:
+    if learned >= possible_at or pattern == "acute" or (pattern and learned >= pattern_floor):
         return "possible"
     return "none"

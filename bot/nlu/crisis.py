@@ -256,6 +256,12 @@ def assess(text: str) -> Verdict:
     return Verdict(True, hit)
 
 
+def plainly_stated(text: str) -> bool:
+    """Whether an ACUTE pattern fires and no guard it yields to applies."""
+    text = _normal(text)
+    return any(p.search(text) for p in _acute) and _plain_guard(text) is None
+
+
 def crisis_confidence(text: str, classifier_says: Optional[float]) -> Optional[float]:
     """The confidence to give `immediate_danger`, or None when it is not a crisis.
 

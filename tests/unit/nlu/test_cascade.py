@@ -53,16 +53,18 @@ def test_encoder_is_asked_only_when_it_can_change_the_answer(row, expected):
 @pytest.mark.parametrize(
     "learned,pattern,tier",
     [
-        (0.9, False, "danger"),
-        (0.3, False, "possible"),
-        (0.02, False, "none"),
-        (0.03, True, "danger"),  # a pattern adds an alarm the model only half saw
-        (0.005, True, "possible"),  # ... and never leaves none, even when the model is sure
-        (0.3, True, "danger"),
+        (0.9, None, "danger"),
+        (0.3, None, "possible"),
+        (0.1, None, "none"),
+        (0.3, "pattern", "danger"),  # a pattern turns the model's doubt into an alarm
+        (0.1, "pattern", "possible"),  # ... and a small probability into the question
+        (0.01, "pattern", "none"),  # the gate is sure: the news, the past, a figure of speech
+        (0.01, "acute", "possible"),  # "he's on the roof": never none
+        (0.3, "acute", "danger"),
     ],
 )
 def test_tiers(learned, pattern, tier):
-    assert danger_tier(learned, pattern, danger_at=0.5, possible_at=0.1, pattern_at=0.02) == tier
+    assert danger_tier(learned, pattern, danger_at=0.5, possible_at=0.2, pattern_floor=0.05) == tier
 
 
 def test_ranking_is_sorted_and_bounded():
