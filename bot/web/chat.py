@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.privacy.normalise import normalise
 from bot.privacy.redact import redact
 
 MAX_MESSAGE_CHARS = 1000
@@ -39,8 +40,9 @@ def parse_chat_request(payload: Any) -> Tuple[str, str, Optional[str], Optional[
 
 
 def clean_message(message: str) -> str:
-    """Harbour never accepts images, and personal details are removed before storage."""
-    message = "".join(ch for ch in message if ch in "\n\t" or ch.isprintable())
+    """One spelling first (bot/privacy/normalise.py: Unicode spaces stay spaces, look-alike
+    letters fold), then: Harbour never accepts images, and personal details are removed."""
+    message = normalise(message)
     message = IMAGE_DATA.sub("[image removed]", message)
     return redact(message).strip()
 
