@@ -154,7 +154,9 @@ def with_letter_o_as_zero(text: str) -> str:
     """The text with O or o read as 0 inside digit groups ("O77OO 9OO123"), same length."""
     return re.sub(
         r"(?<![A-Za-z])[0-9Oo]{4,}(?![A-Za-z])",
-        lambda m: m.group().replace("O", "0").replace("o", "0") if sum(c.isdigit() for c in m.group()) >= 2 else m.group(),
+        lambda m: (
+            m.group().replace("O", "0").replace("o", "0") if sum(c.isdigit() for c in m.group()) >= 2 else m.group()
+        ),
         text,
     )
 

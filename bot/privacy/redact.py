@@ -31,7 +31,6 @@ thinc_without_tensorflow()  # before spaCy: the web app must not load TensorFlow
 import spacy  # noqa: E402
 from spacy.lang.en.stop_words import STOP_WORDS  # noqa: E402
 from spacy.matcher import Matcher  # noqa: E402
-
 from spacy.tokens import Doc  # noqa: E402
 
 from bot.nlu_examples import examples  # noqa: E402
@@ -73,9 +72,10 @@ AU_STATES = {"nsw", "vic", "qld", "wa", "sa", "tas", "act", "nt"}
 _PHONE = re.compile(r"(?<![\w@])(?:\+|00)?\(?\d[\d ()\-.]{6,24}\d(?![\w@])")
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,6}")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']{1,2000}", re.I)
+_CODE_WORD_BEFORE = re.compile(r"\b(?:zip|zipcode|zip code|postcode)\s*$", re.I)
 LONG_RUN = 40
 _RUN = re.compile(r"\S+")
-_SIMPLE_TOKEN = re.compile(r"\w+|[^\w\s]")
+_SIMPLE_TOKEN = re.compile(r"\w+|@|[^\w\s@]+")
 _NAME_WITH_APOSTROPHE = re.compile(r"^(?:[A-Z]|[a-z])['’][A-Za-z][a-z]+$|^Mc[A-Z][a-z]+$|^Mac[A-Z][a-z]+$")
 _EIRCODE = re.compile(r"\b[ACDEFHKNPRTVWXY]\d{2}\s?[0-9ACDEFHKNPRTVWXY]{4}\b", re.I)
 _CA_POSTCODE = re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[A-Z]\s?\d[A-Z]\d\b", re.I)
@@ -201,7 +201,7 @@ def _name_after(doc, j: int, spans: List[Tuple[int, int]]) -> None:
 def _names(doc) -> List[Tuple[int, int]]:
     """Character spans of names: after a relation word ("my daughter emily"), an age
     ("my 14 year old chloe") or "name is"; and capitalised names anywhere ("Chloe Smith sent")."""
-    known, (first, last) = _known_words(), _names_list()
+    known, (first, _) = _known_words(), _names_list()
     spans: List[Tuple[int, int]] = []
     for i, token in enumerate(doc[:-1]):
         if len(spans) >= 20:
@@ -301,7 +301,7 @@ def find(text: str) -> List[Tuple[int, int, str]]:
         ]
     digits = with_letter_o_as_zero(text)  # "O77OO 9OO123" read as a number, same offsets
     for match in _PHONE.finditer(digits):
-        if re.search(r"\b(?:zip|zipcode|zip code|postcode)\s*$", text[: match.start()], re.I):
+        if _CODE_WORD_BEFORE.search(text[max(0, match.start() - 20) : match.start()]):
             continue  # a code written as digits, not a phone number
         groups = re.findall(r"\d+", match.group())
         years_only = all(re.fullmatch(r"(?:19|20)\d\d", g) for g in groups)

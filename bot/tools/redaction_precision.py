@@ -33,6 +33,7 @@ def _blind() -> List[str]:
 
 def message_sets() -> Dict[str, List[str]]:
     """{set name: [message, ...]} of ordinary messages with no personal details in them."""
+
     def nlu(folder: Path) -> List[str]:
         return [plain_text(text) for items in examples(folder).values() for text, _ in items]
 
