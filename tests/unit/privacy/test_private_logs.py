@@ -17,8 +17,8 @@ def _record(msg, *args, exc=None):
 
 
 def test_an_action_failure_does_not_dump_the_tracker():
-    from rasa.utils.endpoints import ClientResponseError
     from rasa.shared.exceptions import RasaException
+    from rasa.utils.endpoints import ClientResponseError
 
     try:
         try:
