@@ -35,6 +35,7 @@ CONFUSABLES_FILE = LEXICON / "confusables.yml"
 ZERO_WIDTH_SPACE = "\u200b"
 JOINERS = ("\u200c", "\u200d")  # zero-width non-joiner and joiner
 LINE_BREAKS = {"\r", "\x0b", "\x0c", "\x85"}
+MAX_EXPANSION = 3  # characters one character may become under NFKC ("ﬃ" -> "ffi")
 
 
 @lru_cache(maxsize=1)
@@ -130,9 +131,25 @@ def _drop_marks_on_latin(text: str) -> str:
     return "".join(out)
 
 
+def _nfkc(text: str) -> str:
+    """NFKC, except for the few characters it would turn into more than MAX_EXPANSION
+    characters (U+FDFA becomes 18): they are kept as they are, so a 1,000-character message
+    stays at most 3,000 characters and the cost of what follows stays bounded."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    parts: List[str] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ord(ch) >= 0xA0 and len(unicodedata.normalize("NFKC", ch)) > MAX_EXPANSION:
+            parts += [unicodedata.normalize("NFKC", text[start:i]), ch]
+            start = i + 1
+    parts.append(unicodedata.normalize("NFKC", text[start:]))
+    return "".join(parts)
+
+
 def normalise(text: str) -> str:
     """The message in one spelling; see the module docstring for each step."""
-    text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(text)
     text = _spaces_and_invisibles(text)
     text = _fold(text)
     return _drop_marks_on_latin(text)

@@ -75,11 +75,19 @@ def test_h2_m7_danger_in_any_spelling_gets_the_emergency_number_first(harbour, m
     assert text.startswith(f"Call {EMERGENCY}"), (variant, text)
 
 
+@pytest.mark.parametrize("variant", ["nbsp", "full-width", "cyrillic-mix", "math-bold"])
+def test_h2_m7_danger_sent_straight_to_rasa_is_normalised_too(harbour, variant):
+    # Rasa's REST channel (bot/rasa/channel.py) is the other door: the same spelling rules apply.
+    replies = harbour.say(f"probe-{uuid.uuid4()}", VARIANTS[variant](DANGER[0]))
+    texts = [r.get("text") or "" for r in replies if (r.get("text") or "").strip()]
+    assert texts and texts[0].startswith(f"Call {EMERGENCY}"), (variant, texts)
+
+
 SECRETS = {
     "name": "Chloe Smith",
     "phone": "07700 900123",
     "email": "chloe.smith@example.com",
-    "sentence": "the blue caravan behind the Quarry Lane allotments",
+    "sentence": "the blue caravan behind the allotments by the old mill pond",
 }
 
 
@@ -103,7 +111,7 @@ def test_m5_no_log_line_holds_what_a_parent_wrote(harbour):
     assert "Rasa server is up and running" in logs, "the servers' output was not captured"
     leaked = {kind: secret for kind, secret in SECRETS.items() if secret in logs}
     assert leaked == {}, f"in the logs: {leaked}"
-    assert "Quarry Lane" not in logs and "request_body" not in logs
+    assert "blue caravan" not in logs and "request_body" not in logs
     # No conversation dump either: no event of the tracker in any line.
     dumps = [line for line in logs.splitlines() if '"event": "user"' in line or "'event': 'user'" in line]
     assert dumps == []

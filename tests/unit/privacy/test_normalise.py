@@ -123,3 +123,9 @@ def test_cost_is_linear_in_the_length(unit):
     short, long = unit * 100, unit * 2000
     ratio = _cost(long) / max(_cost(short), 1e-6)
     assert ratio < 60, ratio
+
+
+def test_characters_that_nfkc_would_multiply_are_kept_as_they_are():
+    # U+FDFA becomes 18 characters under NFKC: 1,000 of them must not become 18,000.
+    assert len(normalise("\ufdfa" * 1000)) <= 3000
+    assert normalise("\ufb03") == "ffi"  # a ligature still becomes its letters

@@ -32,6 +32,7 @@ HOSTILE = {
     "dots": list(".,;:"),
     "digits-and-dashes": list("1-/."),
     "at-signs": list("a@."),
+    "nfkc-expanding": ["\ufdfa", "\u3300", "\u33ff", "!"],
 }
 
 
