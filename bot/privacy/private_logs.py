@@ -29,7 +29,10 @@ _RULES = [
     # rasa.utils.endpoints.ClientResponseError: "500, Internal Server Error, body='{...}'"
     (re.compile(r"body=(['\"]).*", re.S), f"body={WITHHELD}"),
     (re.compile(r"['\"]?request_body['\"]?\s*[:=].*", re.S), f"request_body={WITHHELD}"),
-    # rasa.shared...story_reader: "Failed to parse arguments in line '/greet ...'"
+    # rasa.shared...story_reader: "Failed to parse arguments in line '/greet ...'. Expected
+    # the intent to be one of [...] but found greet ...": every part after the first may
+    # quote the message, so only the first words are kept.
+    (re.compile(r"(Failed to parse arguments in line ).*", re.S), rf"\1{WITHHELD} (a typed /intent message)"),
     (re.compile(r"(\bin line )(['\"]).*?\2(?=\.\s|\.?$|\s)", re.S), rf"\1{WITHHELD}"),
     (re.compile(r"(\bin line )(['\"]).*", re.S), rf"\1{WITHHELD}"),
     # SQLAlchemy errors quote the statement's parameters: the events being saved
