@@ -39,9 +39,10 @@ trap 'stop; exit 130' INT TERM
 trap stop EXIT
 
 start_actions() {
-  # rasa_sdk directly: the same server as `rasa run actions`, without loading all of Rasa.
+  # rasa_sdk directly: the same server as `rasa run actions`, without loading all of Rasa,
+  # with private logs (bot/rasa/rasa_sdk_server.py: no tracker dump when an action fails).
   # It binds to SANIC_HOST (default 0.0.0.0): keep the action server on loopback.
-  SANIC_HOST="$HARBOUR_HOST" "$VENV_BIN/python" -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
+  SANIC_HOST="$HARBOUR_HOST" "$VENV_BIN/python" -m bot.rasa.rasa_sdk_server --actions actions --port "$ACTIONS_PORT" &
   actions_pid=$!
 }
 # Retention runs here, not in the public web app: conversations idle longer than

@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
+from bot.privacy.normalise import normalise
 from bot.privacy.redact import redact
 from bot.rasa.safety_net import safety_net, watch_store
 
@@ -62,9 +63,10 @@ class HarbourRestInput(RestInput):
                 )
             sender_id = payload["sender"]
             message = payload.get("message")
-            # Redacted here too, so nothing personal reaches the tracker store whichever
-            # way a message arrives (the public web app redacts as well).
-            text = redact(message) if isinstance(message, str) else ""
+            # Normalised and redacted here too, so the NLU reads one spelling and nothing
+            # personal reaches the tracker store whichever way a message arrives (the public
+            # web app does both as well; normalising twice changes nothing).
+            text = redact(normalise(message)) if isinstance(message, str) else ""
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
             collector = CollectingOutputChannel()
             store_errors = watch_store(request.app.ctx.agent)

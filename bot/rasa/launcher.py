@@ -7,6 +7,9 @@
   of the garbage collector's reach (bot/rasa/speedups/, one module per patch). They apply
   only on the Rasa version they were written for (RASA_VERSION there).
 
+- No message text, tracker dump or exception detail reaches the log
+  (bot/privacy/private_logs.py).
+
 Behaviour is unchanged: the whole test suite runs through this launcher. When the config
 names a TensorFlow component (DIET, TED, ...), it runs plain Rasa instead.
 
@@ -41,8 +44,10 @@ def config_uses_tensorflow(argv: list) -> bool:
 
 def main() -> None:
     from bot.lean_imports import thinc_without_tensorflow
+    from bot.privacy import private_logs
     from bot.rasa import speedups
 
+    private_logs.install()  # no message text or tracker dump in any log line
     thinc_without_tensorflow()
     if not config_uses_tensorflow(sys.argv[1:]):
         speedups.install()

@@ -3,8 +3,10 @@
 import logging
 
 from bot import settings
+from bot.privacy import private_logs
 from bot.web.app import create_app
 
+private_logs.install()  # no message text or exception detail in any log line
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
 config = settings.load()
 app = create_app(settings=config)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.privacy.normalise import normalise
 from bot.privacy.redact import redact
 
 MAX_MESSAGE_CHARS = 1000
 SESSION = re.compile(r"^[0-9a-fA-F-]{16,64}$")
 IMAGE_DATA = re.compile(r"data:image/[a-z+.-]+;base64,[A-Za-z0-9+/=\s]+", re.I)
+# A BCP-47-like language tag ("en", "en-GB", "zh-Hant-TW"); anything else is ignored, so
+# nothing personal can be stored through this field.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}")
 SAFE_LINK = re.compile(r"^(https?://|tel:|sms:)[^\s\"'<>]+$")
 
 
@@ -33,14 +37,15 @@ def parse_chat_request(payload: Any) -> Tuple[str, str, Optional[str], Optional[
     school, language = payload.get("school"), payload.get("language")
     if school is not None and not isinstance(school, str):
         raise BadRequest(400, '"school" must be text.')
-    if language is not None and (not isinstance(language, str) or len(language) > 35):
+    if language is not None and (not isinstance(language, str) or not LANGUAGE_TAG.fullmatch(language)):
         language = None
     return session, clean_message(message), school, language
 
 
 def clean_message(message: str) -> str:
-    """Harbour never accepts images, and personal details are removed before storage."""
-    message = "".join(ch for ch in message if ch in "\n\t" or ch.isprintable())
+    """One spelling first (bot/privacy/normalise.py: Unicode spaces stay spaces, look-alike
+    letters fold), then: Harbour never accepts images, and personal details are removed."""
+    message = normalise(message)
     message = IMAGE_DATA.sub("[image removed]", message)
     return redact(message).strip()
 

@@ -91,7 +91,7 @@ CASES = [
     ("my daughter's friend kacey sent it round", "my daughter's friend [name] sent it round"),
     ("my foster son Tyler", "my foster son [name]"),
     ("her girlfriend Zara", "her girlfriend [name]"),
-    ("our daughter Sophie-Mae", "our daughter [name]-Mae"),
+    ("our daughter Sophie-Mae", "our daughter [name]-[name]"),
     # several details in one message
     ("my son ethan, 07700 900123, jo@example.com", "my son [name], [phone], [email]"),
     ("@lad_2009 from 12 park road M1 1AE", "[handle] from [address] [postcode]"),
