@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
+from bot.long_runs import break_long_runs
 from bot.privacy.redact import redact
 from bot.rasa.safety_net import safety_net, watch_store
 
@@ -64,7 +65,8 @@ class HarbourRestInput(RestInput):
             message = payload.get("message")
             # Redacted here too, so nothing personal reaches the tracker store whichever
             # way a message arrives (the public web app redacts as well).
-            text = redact(message) if isinstance(message, str) else ""
+            # Long runs of symbols are broken first, so no message can stall the tokenizer.
+            text = redact(break_long_runs(message)) if isinstance(message, str) else ""
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
             collector = CollectingOutputChannel()
             store_errors = watch_store(request.app.ctx.agent)
