@@ -4,10 +4,11 @@ import logging
 
 from bot import settings
 from bot.web.app import create_app
+from bot.web.connections import CappedHttpProtocol
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
 config = settings.load()
 app = create_app(settings=config)
 
 if __name__ == "__main__":
-    app.run(host=config.web_host, port=config.web_port, access_log=False)
+    app.run(host=config.web_host, port=config.web_port, access_log=False, protocol=CappedHttpProtocol)
