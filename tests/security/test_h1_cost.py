@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.tools.costly_inputs import NORMAL, costly_inputs, cost_ms, web_door
+from bot.tools.costly_inputs import NORMAL, cost_ms, costly_inputs, web_door
 from tests.security.helpers import FakeRasa, body, client, post
 
 # Before the fix the `!?` run cost about 70 to 200 times a normal message at the web door;

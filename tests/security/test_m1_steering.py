@@ -67,7 +67,11 @@ def _tracker(**slots):
     return Tracker(
         sender_id="parent",
         slots=values,
-        latest_message={"intent": {"name": "nude_shared_by_child", "confidence": 0.9}, "text": "x", "metadata": metadata},
+        latest_message={
+            "intent": {"name": "nude_shared_by_child", "confidence": 0.9},
+            "text": "x",
+            "metadata": metadata,
+        },
         events=[],
         paused=False,
         followup_action=None,
