@@ -16,6 +16,7 @@ from sanic.server.protocols.http_protocol import HttpProtocol
 
 
 class CappedHttpProtocol(HttpProtocol):
+    __slots__ = ("_capped_peer",)  # HttpProtocol has slots: no instance __dict__
     open_per_address: Counter = Counter()
 
     def _peer(self, transport) -> str:
@@ -43,7 +44,7 @@ class CappedHttpProtocol(HttpProtocol):
         super().connection_made(transport)
 
     def connection_lost(self, exc):
-        peer = getattr(self, "_capped_peer", None)
+        peer = self._capped_peer
         if peer is not None:
             self.open_per_address[peer] -= 1
             if self.open_per_address[peer] <= 0:
