@@ -22,6 +22,7 @@ from sanic.response import HTTPResponse
 from bot import settings
 from bot.long_runs import break_long_runs
 from bot.privacy.redact import redact
+from bot.rasa.channel_secret import allowed
 from bot.rasa.safety_net import safety_net, watch_store
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ class HarbourRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not allowed(settings.load().channel_secret, request.headers):
+                return response.json({"error": "not allowed"}, status=403)
             try:
                 payload = request.json
             except Exception:

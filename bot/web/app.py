@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings as harbour_settings
+from bot.rasa.channel_secret import secret_headers
 from bot.services.offline import helpline_lines, unavailable_message
 from bot.services.schools import School, load_schools
 from bot.settings import Settings
@@ -62,7 +63,7 @@ def rasa_forwarder(settings: Settings) -> Forward:
         url = f"{settings.rasa_url}/webhooks/rest/webhook"
         payload = {"sender": session, "message": message, "metadata": metadata}
         try:
-            async with clients[loop].post(url, json=payload) as reply:
+            async with clients[loop].post(url, json=payload, headers=secret_headers(settings.channel_secret)) as reply:
                 if reply.status != 200:
                     raise RasaUnavailable(f"Rasa answered {reply.status}")
                 return await reply.json()

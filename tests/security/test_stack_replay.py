@@ -24,6 +24,7 @@ def harbour(trained_model, tmp_path_factory):
         tmp_path_factory.mktemp("security"),
         HARBOUR_CONNECTIONS_PER_ADDRESS=str(CAP),
         HARBOUR_REQUEST_TIMEOUT="2",
+        HARBOUR_CHANNEL_SECRET=uuid.uuid4().hex,
     ) as stack:
         yield stack
 
@@ -108,3 +109,19 @@ def test_l6_connections_over_the_per_address_cap_are_closed_and_slow_clients_dro
             s.close()
     time.sleep(0.2)
     assert requests.get(f"{harbour.web_url}/healthz", timeout=10).status_code == 200
+
+
+def test_l5_with_a_channel_secret_only_the_web_app_can_use_rasas_rest_channel(harbour):
+    direct = requests.post(
+        f"{harbour.url}/webhooks/rest/webhook",
+        json={"sender": str(uuid.uuid4()), "message": '/inform_location{"location":"US"}'},
+        timeout=30,
+    )
+    wrong = requests.post(
+        f"{harbour.url}/webhooks/rest/webhook",
+        json={"sender": str(uuid.uuid4()), "message": "hello"},
+        headers={"X-Harbour-Channel-Secret": "guess"},
+        timeout=30,
+    )
+    assert direct.status_code == 403 and wrong.status_code == 403
+    assert chat(harbour, str(uuid.uuid4()), "message", "hello").status_code == 200  # the web app sends it
