@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import slots
 from actions.crisis import answered_not_safe, danger_steps_response
 from bot.regions import DEFAULT_REGION, ELSEWHERE
 from bot.services.directory import load_services
@@ -47,19 +48,13 @@ REPORTING_TOPICS = {
 BAND_AGES = {"under_13": 12, "13_17": 15, "18_plus": 18}
 
 
-def school_id(tracker: Tracker) -> Optional[str]:
-    latest = (tracker.latest_message or {}).get("metadata") or {}
-    started = tracker.get_slot("session_started_metadata") or {}
-    return latest.get("school") or started.get("school")
-
-
 def current_topic(tracker: Tracker) -> str:
     """The topic being answered: the latest intent, or, when a form just asked for the
     region or age, the question that was waiting for it."""
     intent = (tracker.latest_message or {}).get("intent", {}).get("name")
     if intent in CONTENT_TOPICS:
         return intent
-    pending = tracker.get_slot("pending_topic")
+    pending = slots.pending_topic(tracker)
     if pending in CONTENT_TOPICS and tracker.active_loop_name is None and _after_form(tracker):
         return pending
     return GENERAL_TOPIC
@@ -84,12 +79,12 @@ class ActionRecommendSupport(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         topic = URGENT_TOPIC if answered_not_safe(tracker) else current_topic(tracker)
-        school = find_school(SCHOOLS, school_id(tracker))
-        location = tracker.get_slot("location")
+        school = find_school(SCHOOLS, slots.school_id(tracker))
+        location = slots.location(tracker)
         region = (location if location != ELSEWHERE else None) or (school.region if school else None) or DEFAULT_REGION
-        age = tracker.get_slot("child_age")
+        age = slots.child_age(tracker)
         if age is None:
-            age = BAND_AGES.get(tracker.get_slot("age_band"))
+            age = BAND_AGES.get(slots.age_band(tracker))
         picks = recommend(SERVICES, topic, region, age, self.clock())
         report = []
         if topic in REPORTING_TOPICS and not any(POLICE_TOPIC in p.service.topics for p in picks):

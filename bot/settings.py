@@ -44,6 +44,19 @@ class Settings:
     rate_session: int = _env("HARBOUR_RATE_SESSION", 20)
     rate_address: int = _env("HARBOUR_RATE_ADDRESS", 120)
     rasa_timeout: float = _env("HARBOUR_RASA_TIMEOUT", 20.0)
+    # The public web app's request pipeline (issue 18): where rate-limit counts live
+    # (memory://, or redis://host:port shared by several web apps), the deployment's own
+    # proxies (addresses or CIDRs, comma-separated: only behind these is X-Forwarded-For
+    # read), open connections per client address, and seconds a client may take to send
+    # its request and may keep an idle connection open.
+    rate_storage: str = _env("HARBOUR_RATE_STORAGE", "memory://")
+    trusted_proxies: str = _env("HARBOUR_TRUSTED_PROXIES", "")
+    connections_per_address: int = _env("HARBOUR_CONNECTIONS_PER_ADDRESS", 32)
+    request_timeout: float = _env("HARBOUR_REQUEST_TIMEOUT", 10.0)
+    keep_alive_timeout: float = _env("HARBOUR_KEEP_ALIVE_TIMEOUT", 5.0)
+    # A shared secret between the web app and Rasa's REST channel (bot/rasa/channel_secret.py);
+    # empty: any local process may use the channel.
+    channel_secret: str = _env("HARBOUR_CHANNEL_SECRET", "")
     # The tracker store serves a conversation saved this recently from memory (0: never).
     tracker_cache_seconds: float = _env("HARBOUR_TRACKER_CACHE_SECONDS", 600.0)
     # The NLU encoder (bot/nlu/encoder.py): threads, and where training embeddings are cached.

@@ -21,7 +21,9 @@ from sanic.response import HTTPResponse
 
 from bot import settings
 from bot.privacy.normalise import normalise
+from bot.long_runs import break_long_runs
 from bot.privacy.redact import redact
+from bot.rasa.channel_secret import allowed
 from bot.rasa.safety_net import safety_net, watch_store
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,8 @@ class HarbourRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not allowed(settings.load().channel_secret, request.headers):
+                return response.json({"error": "not allowed"}, status=403)
             try:
                 payload = request.json
             except Exception:
@@ -66,7 +70,8 @@ class HarbourRestInput(RestInput):
             # Normalised and redacted here too, so the NLU reads one spelling and nothing
             # personal reaches the tracker store whichever way a message arrives (the public
             # web app does both as well; normalising twice changes nothing).
-            text = redact(normalise(message)) if isinstance(message, str) else ""
+            # Long runs of symbols are broken too, so no message can stall the tokenizer.
+            text = redact(break_long_runs(normalise(message))) if isinstance(message, str) else ""
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
             collector = CollectingOutputChannel()
             store_errors = watch_store(request.app.ctx.agent)

@@ -87,12 +87,14 @@ class Harbour:
         self.url = f"http://127.0.0.1:{rasa_port}"
         self.web_url = f"http://127.0.0.1:{web_port}"
         self.started_in: Optional[float] = None
+        self.channel_secret = ""  # HARBOUR_CHANNEL_SECRET, when the stack was started with one
 
     def say(self, sender: str, message, timeout: float = 30, metadata: Optional[dict] = None) -> list:
         payload = {"sender": sender, "message": message}
         if metadata is not None:
             payload["metadata"] = metadata
-        response = requests.post(f"{self.url}/webhooks/rest/webhook", json=payload, timeout=timeout)
+        headers = {"X-Harbour-Channel-Secret": self.channel_secret} if self.channel_secret else {}
+        response = requests.post(f"{self.url}/webhooks/rest/webhook", json=payload, headers=headers, timeout=timeout)
         response.raise_for_status()
         return response.json()
 
@@ -136,6 +138,7 @@ def running_harbour(
             start_new_session=True,
         )
     harbour = Harbour(process, rasa_port, web_port, tmp / "harbour.db", log)
+    harbour.channel_secret = env.get("HARBOUR_CHANNEL_SECRET", "")
     try:
         while True:
             if process.poll() is not None:

@@ -20,11 +20,23 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings as harbour_settings
+from bot.rasa.channel_secret import secret_headers
 from bot.services.offline import helpline_lines, unavailable_message
 from bot.services.schools import School, load_schools
 from bot.settings import Settings
-from bot.web.chat import BadRequest, normalise_replies, parse_chat_request
-from bot.web.limits import RateLimiter
+from bot.web.chat import (
+    MAX_MESSAGE_CHARS,
+    BadRequest,
+    TooLong,
+    as_typed_text,
+    clean_message,
+    normalise_replies,
+    parse_chat_request,
+)
+from bot.web.client_address import client_address, parse_networks
+from bot.web.limits import RateLimits
+from bot.web.offered import OfferedButtons
+from bot.web.refusals import too_fast, too_long
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -51,7 +63,7 @@ def rasa_forwarder(settings: Settings) -> Forward:
         url = f"{settings.rasa_url}/webhooks/rest/webhook"
         payload = {"sender": session, "message": message, "metadata": metadata}
         try:
-            async with clients[loop].post(url, json=payload) as reply:
+            async with clients[loop].post(url, json=payload, headers=secret_headers(settings.channel_secret)) as reply:
                 if reply.status != 200:
                     raise RasaUnavailable(f"Rasa answered {reply.status}")
                 return await reply.json()
@@ -77,8 +89,9 @@ def create_app(
     settings = settings or harbour_settings.load()
     schools = schools if schools is not None else load_schools()
     forward = forward or rasa_forwarder(settings)
-    per_session = RateLimiter(settings.rate_session, 60)
-    per_address = RateLimiter(settings.rate_address, 60)
+    limits = RateLimits(settings.rate_session, settings.rate_address, settings.rate_storage)
+    trusted_proxies = parse_networks(settings.trusted_proxies)
+    offered = OfferedButtons()
     # Built into widget.js, so the widget needs no request before the first message.
     widget_config = {"": {"offline": helpline_lines(None)}}
     widget_config.update(
@@ -98,6 +111,22 @@ def create_app(
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = 64 * 1024
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    # Slow clients (issue 18, L6): a request must arrive within request_timeout, an idle
+    # connection closes after keep_alive_timeout, and a reply never waits much past Rasa's
+    # own timeout. bot/web/connections.py caps open connections per address.
+    app.config.REQUEST_TIMEOUT = settings.request_timeout
+    app.config.KEEP_ALIVE_TIMEOUT = settings.keep_alive_timeout
+    app.config.RESPONSE_TIMEOUT = settings.rasa_timeout + 5
+    app.config.HARBOUR_CONNECTIONS_PER_ADDRESS = settings.connections_per_address
+    app.ctx.trusted_proxies = trusted_proxies
+
+    @app.on_response
+    async def hardening_headers(request: Request, reply: HTTPResponse) -> None:
+        # Every reply (issue 18, L7); the chat page's CSP is set where the page is served.
+        reply.headers.setdefault("X-Content-Type-Options", "nosniff")
+        reply.headers.setdefault("Referrer-Policy", "no-referrer")
+        if request.path.startswith("/api/"):
+            reply.headers["Cache-Control"] = "no-store"
 
     def error(status: int, message: str, origin: Optional[str] = None, **extra) -> HTTPResponse:
         body = {"error": message, **extra}
@@ -145,17 +174,31 @@ def create_app(
 
     @app.post("/api/chat")
     async def chat(request: Request) -> HTTPResponse:
+        # The cheap checks come first, so a refused request costs next to nothing (issue
+        # 18, H1): content type, JSON, the address's rate, the fields and length, school
+        # and origin, the session's rate. Only then is the message cleaned and redacted.
         origin = request.headers.get("origin")
-        if "application/json" not in (request.content_type or ""):
+        media_type = (request.content_type or "").split(";", 1)[0].strip().lower()
+        if media_type != "application/json":
             return error(415, "Send the message as JSON (Content-Type: application/json).", origin)
         try:
             payload = json.loads(request.body or b"")
         except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly deep JSON
             return error(400, "That wasn't valid JSON.", origin)
+        named = payload.get("school") if isinstance(payload, dict) else None
+        region = schools[named].region if isinstance(named, str) and named in schools else None
+
+        address = client_address(request.ip, request.headers.get("x-forwarded-for"), trusted_proxies)
+        wait = limits.retry_after("address", address)
+        if wait is not None:
+            return slow_down(wait, region, origin)
         try:
-            session, message, school_id, language = parse_chat_request(payload)
+            chat_request = parse_chat_request(payload)
+        except TooLong as long:
+            return response.json(too_long(long.text, MAX_MESSAGE_CHARS, region), status=413, headers=cors(origin))
         except BadRequest as bad:
             return error(bad.status, str(bad), origin)
+        session, school_id = chat_request.session, chat_request.school
 
         school = schools.get(school_id) if school_id else None
         if school_id and school is None:
@@ -164,19 +207,20 @@ def create_app(
             allowed = school.allowed_origins if school else []
             if origin not in allowed and not same_site(request, origin):
                 return error(403, "This site is not allowed to use Harbour for that school.", origin)
+        if chat_request.is_payload and not offered.accepts(session, chat_request.text):
+            return error(409, "That button has expired. Please type your answer instead.", origin)
 
-        address = request.remote_addr or request.ip or "unknown"
-        wait = per_session.retry_after(session) or per_address.retry_after(address)
+        wait = limits.retry_after("session", session)
         if wait is not None:
-            return response.json(
-                {"error": "You're sending messages very quickly. Please wait a moment and try again."},
-                status=429,
-                headers={**cors(origin), "Retry-After": str(int(wait) + 1)},
-            )
+            return slow_down(wait, region, origin)
 
+        if chat_request.is_payload:
+            message = chat_request.text  # exactly what Harbour offered: nothing personal in it
+        else:
+            message = as_typed_text(clean_message(chat_request.text))
         metadata = {"school": school.id} if school else {}
-        if language:
-            metadata["language"] = language
+        if chat_request.language:
+            metadata["language"] = chat_request.language
         try:
             replies = await forward(session, message, metadata)
         except RasaUnavailable as problem:
@@ -187,6 +231,11 @@ def create_app(
                 origin,
                 messages=[{"text": unavailable_message(school.region if school else None)}],
             )
-        return response.json({"messages": normalise_replies(replies)}, headers=cors(origin))
+        messages = normalise_replies(replies)
+        offered.remember(session, messages)
+        return response.json({"messages": messages}, headers=cors(origin))
+
+    def slow_down(wait: float, region: Optional[str], origin: Optional[str]) -> HTTPResponse:
+        return response.json(too_fast(region), status=429, headers={**cors(origin), "Retry-After": str(int(wait) + 1)})
 
     return app

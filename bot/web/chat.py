@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
 
 from bot.privacy.normalise import normalise
+from bot.long_runs import break_long_runs
 from bot.privacy.redact import redact
 
 MAX_MESSAGE_CHARS = 1000
-SESSION = re.compile(r"^[0-9a-fA-F-]{16,64}$")
+# The widget's ids are UUIDs: at least 32 hex digits (dashes allowed), not all alike.
+SESSION = re.compile(r"[0-9a-fA-F-]{32,64}")
 IMAGE_DATA = re.compile(r"data:image/[a-z+.-]+;base64,[A-Za-z0-9+/=\s]+", re.I)
 # A BCP-47-like language tag ("en", "en-GB", "zh-Hant-TW"); anything else is ignored, so
 # nothing personal can be stored through this field.
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}")
 SAFE_LINK = re.compile(r"^(https?://|tel:|sms:)[^\s\"'<>]+$")
+# A button payload as Harbour writes them: /intent, optionally with a {...} entity part.
+PAYLOAD = re.compile(r"/[A-Za-z_][A-Za-z0-9_]{0,80}(\{[^\n]{0,200}\})?")
+LEADING_SLASHES = re.compile(r"^[\s/]+")
 
 
 class BadRequest(ValueError):
@@ -23,23 +29,59 @@ class BadRequest(ValueError):
         self.status = status
 
 
-def parse_chat_request(payload: Any) -> Tuple[str, str, Optional[str], Optional[str]]:
-    """(session, message, school, language) from a /api/chat body, or BadRequest."""
+class TooLong(BadRequest):
+    def __init__(self, text: str) -> None:
+        super().__init__(413, f"Please keep messages under {MAX_MESSAGE_CHARS} characters.")
+        self.text = text
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    session: str
+    text: str  # typed text, not yet cleaned, or a button payload exactly as sent
+    is_payload: bool
+    school: Optional[str]
+    language: Optional[str]
+
+
+def valid_session(session: Any) -> bool:
+    if not isinstance(session, str) or not SESSION.fullmatch(session):
+        return False
+    digits = session.replace("-", "")
+    return len(digits) >= 32 and len(set(digits.lower())) >= 4
+
+
+def parse_chat_request(payload: Any) -> ChatRequest:
+    """The fields of a /api/chat body, or BadRequest. Cheap checks only: nothing is cleaned
+    or redacted here, so a request refused later costs next to nothing."""
     if not isinstance(payload, dict):
         raise BadRequest(400, 'Send a JSON object like {"session": "...", "message": "..."}.')
-    session, message = payload.get("session"), payload.get("message")
-    if not isinstance(session, str) or not SESSION.match(session):
+    session, message, button = payload.get("session"), payload.get("message"), payload.get("payload")
+    if not valid_session(session):
         raise BadRequest(400, '"session" must be the random id the widget creates.')
-    if not isinstance(message, str):
+    if button is not None:
+        if message is not None:
+            raise BadRequest(400, 'Send either "message" (typed text) or "payload" (a button), not both.')
+        if not isinstance(button, str) or not PAYLOAD.fullmatch(button):
+            raise BadRequest(400, '"payload" must be one of the buttons Harbour offered.')
+    elif not isinstance(message, str):
         raise BadRequest(400, '"message" must be text.')
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise BadRequest(413, f"Please keep messages under {MAX_MESSAGE_CHARS} characters.")
+    elif len(message) > MAX_MESSAGE_CHARS:
+        raise TooLong(message)
     school, language = payload.get("school"), payload.get("language")
     if school is not None and not isinstance(school, str):
         raise BadRequest(400, '"school" must be text.')
     if language is not None and (not isinstance(language, str) or not LANGUAGE_TAG.fullmatch(language)):
         language = None
-    return session, clean_message(message), school, language
+    if button is not None:
+        return ChatRequest(session, button, True, school, language)
+    return ChatRequest(session, message, False, school, language)
+
+
+def as_typed_text(message: str) -> str:
+    """Typed text is always text: a leading `/` would make Rasa read it as an intent with
+    slot values (issue 18, M1), so leading slashes are dropped."""
+    return LEADING_SLASHES.sub("", message)
 
 
 def clean_message(message: str) -> str:
@@ -47,7 +89,7 @@ def clean_message(message: str) -> str:
     letters fold), then: Harbour never accepts images, and personal details are removed."""
     message = normalise(message)
     message = IMAGE_DATA.sub("[image removed]", message)
-    return redact(message).strip()
+    return redact(break_long_runs(message)).strip()
 
 
 def _safe_card(card: Any) -> Optional[Dict[str, Any]]:

@@ -95,11 +95,12 @@ def test_feedback_buttons_through_the_widget_api_are_counted_per_topic(harbour):
 
     session = str(uuid.uuid4())
 
-    def chat(message):
+    def chat(message, field="message"):
+        # A tapped button is sent as "payload", typed text as "message" (issue 18, M1).
         response = requests.post(
             f"{harbour.web_url}/api/chat",
             timeout=30,
-            json={"session": session, "message": message, "school": "st-marys"},
+            json={"session": session, field: message, "school": "st-marys"},
         )
         assert response.status_code == 200, response.text
         return response.json()["messages"]
@@ -113,11 +114,11 @@ def test_feedback_buttons_through_the_widget_api_are_counted_per_topic(harbour):
 
     before = helpful_counts(harbour.db, days=1)
     answer = chat("my daughter sent a nude selfie to a boy at school")
-    thanks = chat(button(answer, "Yes, it helped"))
+    thanks = chat(button(answer, "Yes, it helped"), "payload")
     assert "Thank you for letting me know" in " ".join(m.get("text", "") for m in thanks)
     chat("will she get a criminal record for it")
     answer = chat("we're in Scotland")
-    sorry = " ".join(m.get("text", "") for m in chat(button(answer, "Not really")))
+    sorry = " ".join(m.get("text", "") for m in chat(button(answer, "Not really"), "payload"))
     assert "sorry it didn't help" in sorry and "0808 800 5000" in sorry  # with a helpline
 
     after = helpful_counts(harbour.db, days=1)

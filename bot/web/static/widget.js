@@ -91,7 +91,7 @@
     var group = el("div", { "class": "replies", role: "group", "aria-label": "Suggested replies" });
     buttons.forEach(function (b) {
       var button = el("button", { type: "button", "class": "reply" }, b.title);
-      button.addEventListener("click", function () { submit(b.payload, b.title); });
+      button.addEventListener("click", function () { submit(b.payload, b.title, true); });
       group.appendChild(button);
     });
     log.appendChild(group);
@@ -169,22 +169,24 @@
     var retry = el("button", { type: "button", "class": "reply" }, "Try again");
     retry.addEventListener("click", function () {
       retry.disabled = true;
-      if (lastMessage) { submit(lastMessage.payload, null); }
+      if (lastMessage) { submit(lastMessage.payload, null, lastMessage.button); }
     });
     item.appendChild(retry);
   }
 
-  function submit(payload, shown) {
+  function submit(payload, shown, button) {
     var text = String(payload || "").trim();
     if (!text) { return; }
     if (shown !== null) { bubble("user", shown || text); }
-    lastMessage = { payload: text };
+    lastMessage = { payload: text, button: !!button };
+    var sent = { session: session(), school: school, language: navigator.language || null };
+    sent[button ? "payload" : "message"] = text;  /* a tapped button is a payload, typed text is text */
     setBusy(true);
     fetch(API, {
       method: "POST",
       credentials: "omit",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ session: session(), message: text, school: school, language: navigator.language || null })
+      body: JSON.stringify(sent)
     }).then(function (reply) {
       return reply.json().catch(function () { return {}; }).then(function (body) {
         setBusy(false);
