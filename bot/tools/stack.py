@@ -88,6 +88,12 @@ class Harbour:
         self.web_url = f"http://127.0.0.1:{web_port}"
         self.started_in: Optional[float] = None
 
+    def new_session(self) -> str:
+        """A signed session id from the web app (POST /api/session), as the chat page gets one."""
+        response = requests.post(f"{self.web_url}/api/session", timeout=10)
+        response.raise_for_status()
+        return response.json()["session"]
+
     def say(self, sender: str, message, timeout: float = 30, metadata: Optional[dict] = None) -> list:
         payload = {"sender": sender, "message": message}
         if metadata is not None:

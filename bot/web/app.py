@@ -1,9 +1,11 @@
-"""The public Sanic app: widget files, the demo page, /api/chat and /healthz.
+"""The public Sanic app: widget files, the demo page, the chat page, /api/chat, /api/session and /healthz.
 
 Rasa is never exposed: /api/chat checks the school and its allowed origins, limits size
 and rate, removes personal details, and forwards to Rasa's REST channel on loopback
-with the school as metadata. This internet-facing process stores and deletes nothing:
-the daily purge runs from `make run`'s supervisor (bot/privacy/retention.py).
+with the school as metadata. This internet-facing process stores nothing, and deletes a
+conversation only when the parent asks (Clear chat, Quick exit: bot/web/session.py); the
+daily purge runs from `make run`'s supervisor (bot/privacy/retention.py). The chat itself
+runs in an iframe of Harbour's own page (bot/web/pages.py).
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings as harbour_settings
-from bot.services.offline import helpline_lines, unavailable_message
+from bot.services.offline import unavailable_message
 from bot.services.schools import School, load_schools
 from bot.settings import Settings
 from bot.web.chat import BadRequest, normalise_replies, parse_chat_request
 from bot.web.limits import RateLimiter
+from bot.web.pages import register_pages
+from bot.web.session import INVALID as INVALID_SESSION
+from bot.web.session import forgetting, register_sessions
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -79,25 +84,18 @@ def create_app(
     forward = forward or rasa_forwarder(settings)
     per_session = RateLimiter(settings.rate_session, 60)
     per_address = RateLimiter(settings.rate_address, 60)
-    # Built into widget.js, so the widget needs no request before the first message.
-    widget_config = {"": {"offline": helpline_lines(None)}}
-    widget_config.update(
-        {
-            s.id: {
-                "name": s.name,
-                "primary": s.theme.primary,
-                "text": s.theme.text_on_primary,
-                "offline": helpline_lines(s.region),
-            }
-            for s in schools.values()
-        }
-    )
+    # Built into widget.js: the launcher's colours. Everything else is in the chat page.
+    widget_config = {s.id: {"primary": s.theme.primary, "text": s.theme.text_on_primary} for s in schools.values()}
     themes = json.dumps(widget_config)
     all_origins = {origin for s in schools.values() for origin in s.allowed_origins}
 
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = 64 * 1024
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    # The chat page in its iframe, signed sessions and "forget this chat" (issue 18).
+    register_pages(app, schools)
+    sessions = register_sessions(app, settings)
+    forward = forgetting(forward, sessions, Path(settings.db))
 
     def error(status: int, message: str, origin: Optional[str] = None, **extra) -> HTTPResponse:
         body = {"error": message, **extra}
@@ -156,6 +154,9 @@ def create_app(
             session, message, school_id, language = parse_chat_request(payload)
         except BadRequest as bad:
             return error(bad.status, str(bad), origin)
+        session = sessions.sender(session)  # the conversation id of a signed token, or None
+        if session is None:
+            return error(400, INVALID_SESSION, origin, code="session")
 
         school = schools.get(school_id) if school_id else None
         if school_id and school is None:
