@@ -131,7 +131,9 @@ def test_too_many_messages_from_one_session_is_429():
 
 def test_too_many_messages_from_one_address_is_429():
     test_client = client(rate_address=2)
-    statuses = [post(test_client, {**body(), "session": Sessions(SESSION_KEY.encode()).issue()}).status for _ in range(3)]
+    statuses = [
+        post(test_client, {**body(), "session": Sessions(SESSION_KEY.encode()).issue()}).status for _ in range(3)
+    ]
     assert statuses == [200, 200, 429]
 
 

@@ -92,4 +92,4 @@ def test_widget_script_holds_no_conversation_storage_or_requests():
     for absent in ("textarea", "sessionStorage", "localStorage", "fetch(", "XMLHttpRequest", "document.cookie"):
         assert absent not in source, absent
     assert "St Mary" not in source and "Childline" not in source
-    assert 'createElement(tag)' in source and '"iframe"' in source and "postMessage" in source
+    assert "createElement(tag)" in source and '"iframe"' in source and "postMessage" in source
