@@ -98,7 +98,12 @@ def stack(trained_model, tmp_path_factory, host_site):
     tmp = tmp_path_factory.mktemp("browser")
     # The shipped schools, and one whose site is the host page's origin.
     schools = yaml.safe_load(SCHOOLS_FILE.read_text(encoding="utf-8"))
-    other = {**schools["schools"][0], "id": "other-site", "allowed_origins": [host_site.origin]}
+    other = {
+        **schools["schools"][0],
+        "id": "other-site",
+        "allowed_origins": [host_site.origin],
+        "theme": {"primary": "#6a1b4d", "text_on_primary": "#ffffff"},
+    }
     schools["schools"].append(other)
     schools_file = tmp / "schools.yml"
     schools_file.write_text(yaml.safe_dump(schools), encoding="utf-8")
@@ -191,6 +196,15 @@ def test_parent_sends_a_message_and_sees_the_answer_and_a_service_card(page):
     # origin; a school's own site can't see it: the last tests).
     token = chat_frame(page).evaluate("sessionStorage.getItem('harbour-session')")
     assert len(token) == 64 and int(token, 16) >= 0
+
+
+def test_a_forged_or_expired_session_is_replaced_and_the_message_still_answered(page):
+    open_widget(page)
+    chat_frame(page).evaluate("sessionStorage.setItem('harbour-session', 'f'.repeat(64))")
+    send(page, "who can help me")
+    chat(page).locator(".card").first.wait_for(timeout=30000)
+    assert chat(page).locator(".msg.problem").count() == 0
+    assert chat_frame(page).evaluate("sessionStorage.getItem('harbour-session')") != "f" * 64
 
 
 def test_quick_reply_sends_its_payload_and_stays_usable(page):
@@ -349,6 +363,20 @@ def test_the_school_page_cannot_read_the_conversation_the_session_or_keystrokes(
     for private in ("Chloe", "07700", "sent a nude", token, token[:32], reply[:40]):
         assert private not in visible, private
     assert all('"type":"harbour:' in m for m in seen["messages"])  # only open/close/exit signals
+    page.context.close()
+
+
+def test_the_schools_colours_reach_the_launcher_and_the_chat_with_no_policy_violations(browser, stack, host_site):
+    url = host_site.page("/colours.html", stack.web_url, "other-site")
+    page = new_page(browser, url)
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    launcher = page.get_by_role("button", name="Talk to Harbour")
+    assert launcher.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(106, 27, 77)"
+    open_widget(page)
+    header = chat(page).locator("header.head")
+    assert header.evaluate("h => getComputedStyle(h).backgroundColor") == "rgb(106, 27, 77)"
+    assert [line for line in console if "Content Security Policy" in line] == []
     page.context.close()
 
 
