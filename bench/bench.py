@@ -77,6 +77,14 @@ def parent_messages() -> List[str]:
     return [plain_text(text) for items in examples(ROOT / "tests" / "nlu").values() for text, _ in items]
 
 
+async def new_session(http: aiohttp.ClientSession, url: str, kind: str) -> str:
+    """A random sender for Rasa; for /api/chat a signed session from /api/session, as the chat page gets one."""
+    if kind != "api":
+        return str(uuid.uuid4())
+    async with http.post(url.replace("/api/chat", "/api/session")) as reply:
+        return (await reply.json())["session"]
+
+
 async def closed_loop(url: str, kind: str, sessions: int, seconds: float, texts: List[str]) -> Dict:
     latencies: List[float] = []
     errors: Dict[str, int] = {}
@@ -86,10 +94,10 @@ async def closed_loop(url: str, kind: str, sessions: int, seconds: float, texts:
 
         async def parent(number: int) -> None:
             rng = random.Random(number)
-            sent, session = 0, str(uuid.uuid4())
+            sent, session = 0, await new_session(http, url, kind)
             while time.monotonic() < deadline:
                 if sent and sent % SESSION_LENGTH == 0:
-                    session = str(uuid.uuid4())
+                    session = await new_session(http, url, kind)
                 text = rng.choice(texts)
                 body = (
                     {"session": session, "message": text, "school": "st-marys"}

@@ -65,6 +65,10 @@ class Settings:
     # Runtime data; empty means the shipped files (directory/services.yml, directory/schools.yml).
     services_file: str = _env("HARBOUR_SERVICES_FILE", "")
     schools_file: str = _env("HARBOUR_SCHOOLS_FILE", "")
+    # Chat sessions (bot/web/session.py): the key that signs the session ids the server
+    # issues. Empty: a random key is made once and kept in the database's folder, so a
+    # restart keeps sessions. Never logged.
+    session_secret: str = _env("HARBOUR_SESSION_SECRET", "")
 
     @property
     def rasa_url(self) -> str:

@@ -33,9 +33,10 @@ def shoot(browser, url: str, viewport: dict, name: str, message: str) -> None:
     page = context.new_page()
     page.goto(url)
     page.get_by_role("button", name="Talk to Harbour").click()
-    page.get_by_label("Type your message").fill(message)
-    page.get_by_role("button", name="Send").click()
-    page.locator(".card").first.wait_for(timeout=30000)
+    chat = page.frame_locator("iframe[title='Harbour chat']")  # the conversation is in Harbour's iframe
+    chat.get_by_label("Type your message").fill(message)
+    chat.get_by_role("button", name="Send").click()
+    chat.locator(".card").first.wait_for(timeout=30000)
     page.wait_for_timeout(300)
     page.screenshot(path=str(OUT / name))
     context.close()

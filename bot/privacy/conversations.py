@@ -1,9 +1,9 @@
 """The only code that reads or deletes Rasa's stored conversations (the `events` table of
 the SQLite tracker store, HARBOUR_DB).
 
-`make purge` (bot/privacy/retention.py), `make review` and `make feedback` (bot/tools/)
-all go through here, so "the last N days" means the same everywhere and a missing
-database or an empty one is never an error.
+`make purge` (bot/privacy/retention.py), `make review`, `make feedback` (bot/tools/) and the
+web app's Clear chat and Quick exit (bot/web/session.py) all go through here, so "the last
+N days" means the same everywhere and a missing database or an empty one is never an error.
 """
 
 from __future__ import annotations
@@ -68,3 +68,14 @@ def delete_idle(db: Path, before: float) -> int:
         ]
         connection.executemany("DELETE FROM events WHERE sender_id = ?", [(s,) for s in stale])
     return len(stale)
+
+
+def delete_conversation(db: Path, sender_id: str) -> int:
+    """Deletes one conversation whole (Clear chat and Quick exit in the widget); returns how
+    many events went. A missing database or conversation deletes nothing and is no error."""
+    if not db.exists():
+        return 0
+    with sqlite3.connect(db, timeout=5) as connection:
+        if not _has_events(connection):
+            return 0
+        return connection.execute("DELETE FROM events WHERE sender_id = ?", (sender_id,)).rowcount

@@ -20,8 +20,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
-from bot.privacy.normalise import normalise
 from bot.long_runs import break_long_runs
+from bot.privacy.normalise import normalise
 from bot.privacy.redact import redact
 from bot.rasa.channel_secret import allowed
 from bot.rasa.safety_net import safety_net, watch_store

@@ -89,6 +89,12 @@ class Harbour:
         self.started_in: Optional[float] = None
         self.channel_secret = ""  # HARBOUR_CHANNEL_SECRET, when the stack was started with one
 
+    def new_session(self) -> str:
+        """A signed session id from the web app (POST /api/session), as the chat page gets one."""
+        response = requests.post(f"{self.web_url}/api/session", timeout=10)
+        response.raise_for_status()
+        return response.json()["session"]
+
     def say(self, sender: str, message, timeout: float = 30, metadata: Optional[dict] = None) -> list:
         payload = {"sender": sender, "message": message}
         if metadata is not None:

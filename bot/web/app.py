@@ -1,9 +1,11 @@
-"""The public Sanic app: widget files, the demo page, /api/chat and /healthz.
+"""The public Sanic app: widget files, the demo page, the chat page, /api/chat, /api/session and /healthz.
 
 Rasa is never exposed: /api/chat checks the school and its allowed origins, limits size
 and rate, removes personal details, and forwards to Rasa's REST channel on loopback
-with the school as metadata. This internet-facing process stores and deletes nothing:
-the daily purge runs from `make run`'s supervisor (bot/privacy/retention.py).
+with the school as metadata. This internet-facing process stores nothing, and deletes a
+conversation only when the parent asks (Clear chat, Quick exit: bot/web/session.py); the
+daily purge runs from `make run`'s supervisor (bot/privacy/retention.py). The chat itself
+runs in an iframe of Harbour's own page (bot/web/pages.py).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from sanic.response import HTTPResponse
 
 from bot import settings as harbour_settings
 from bot.rasa.channel_secret import secret_headers
-from bot.services.offline import helpline_lines, unavailable_message
+from bot.services.offline import unavailable_message
 from bot.services.schools import School, load_schools
 from bot.settings import Settings
 from bot.web.chat import (
@@ -36,7 +38,10 @@ from bot.web.chat import (
 from bot.web.client_address import client_address, parse_networks
 from bot.web.limits import RateLimits
 from bot.web.offered import OfferedButtons
+from bot.web.pages import register_pages
 from bot.web.refusals import too_fast, too_long
+from bot.web.session import INVALID as INVALID_SESSION
+from bot.web.session import forgetting, register_sessions
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -92,19 +97,8 @@ def create_app(
     limits = RateLimits(settings.rate_session, settings.rate_address, settings.rate_storage)
     trusted_proxies = parse_networks(settings.trusted_proxies)
     offered = OfferedButtons()
-    # Built into widget.js, so the widget needs no request before the first message.
-    widget_config = {"": {"offline": helpline_lines(None)}}
-    widget_config.update(
-        {
-            s.id: {
-                "name": s.name,
-                "primary": s.theme.primary,
-                "text": s.theme.text_on_primary,
-                "offline": helpline_lines(s.region),
-            }
-            for s in schools.values()
-        }
-    )
+    # Built into widget.js: the launcher's colours. Everything else is in the chat page.
+    widget_config = {s.id: {"primary": s.theme.primary, "text": s.theme.text_on_primary} for s in schools.values()}
     themes = json.dumps(widget_config)
     all_origins = {origin for s in schools.values() for origin in s.allowed_origins}
 
@@ -127,6 +121,11 @@ def create_app(
         reply.headers.setdefault("Referrer-Policy", "no-referrer")
         if request.path.startswith("/api/"):
             reply.headers["Cache-Control"] = "no-store"
+
+    # The chat page in its iframe, signed sessions and "forget this chat" (issue 18).
+    register_pages(app, schools)
+    sessions = register_sessions(app, settings)
+    forward = forgetting(forward, sessions, Path(settings.db))
 
     def error(status: int, message: str, origin: Optional[str] = None, **extra) -> HTTPResponse:
         body = {"error": message, **extra}
@@ -199,6 +198,9 @@ def create_app(
         except BadRequest as bad:
             return error(bad.status, str(bad), origin)
         session, school_id = chat_request.session, chat_request.school
+        session = sessions.sender(session)  # the conversation id of a signed token, or None
+        if session is None:
+            return error(400, INVALID_SESSION, origin, code="session")
 
         school = schools.get(school_id) if school_id else None
         if school_id and school is None:

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from bot.privacy.normalise import normalise
 from bot.long_runs import break_long_runs
+from bot.privacy.normalise import normalise
 from bot.privacy.redact import redact
 
 MAX_MESSAGE_CHARS = 1000

@@ -5,7 +5,6 @@ import json
 import subprocess
 import sys
 import time
-import uuid
 
 import pytest
 import requests
@@ -14,6 +13,8 @@ from hypothesis import strategies as st
 
 from bot.paths import ROOT
 from bot.tools.stack import free_port, rasa_env
+from bot.web.session import Sessions
+from tests.stack.fuzz_server import SESSION_KEY
 
 CONTENT_TYPES = [
     "application/json",
@@ -47,7 +48,7 @@ JSON_VALUES = st.recursive(
     lambda inner: st.lists(inner, max_size=5) | st.dictionaries(WEIRD_TEXT, inner, max_size=5),
     max_leaves=30,
 )
-SESSION = str(uuid.uuid4())
+SESSION = Sessions(SESSION_KEY.encode()).issue()  # a session the fuzz server's key signed
 FIELDS = st.fixed_dictionaries(
     {},
     optional={
@@ -122,6 +123,6 @@ def test_bad_requests_never_cause_a_server_error(server):
         f"{url}/api/chat",
         timeout=10,
         headers={"origin": "http://localhost:8000"},
-        json={"session": str(uuid.uuid4()), "message": "hello", "school": "st-marys"},
+        json={"session": SESSION, "message": "hello", "school": "st-marys"},
     )
     assert reply.status_code == 200 and reply.json()["messages"][0]["text"] == "got 5 characters"

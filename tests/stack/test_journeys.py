@@ -9,7 +9,6 @@ only when the answer depends on something unknown, and cards follow every answer
 from __future__ import annotations
 
 import re
-import uuid
 from collections import Counter
 from typing import Dict, List, Optional
 
@@ -93,7 +92,7 @@ def test_feedback_buttons_through_the_widget_api_are_counted_per_topic(harbour):
 
     from bot.tools.feedback import helpful_counts
 
-    session = str(uuid.uuid4())
+    session = harbour.new_session()
 
     def chat(message, field="message"):
         # A tapped button is sent as "payload", typed text as "message" (issue 18, M1).

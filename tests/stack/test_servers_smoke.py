@@ -103,8 +103,6 @@ def test_conversations_are_stored_in_sqlite(harbour):
 
 
 def test_personal_details_sent_to_the_widget_api_never_reach_the_tracker_store(harbour):
-    import uuid
-
     from bot.privacy.redact import find
     from tests.unit.privacy.test_redaction import CASES
 
@@ -117,7 +115,7 @@ def test_personal_details_sent_to_the_widget_api_never_reach_the_tracker_store(h
         response = requests.post(
             f"{harbour.web_url}/api/chat",
             timeout=30,
-            json={"session": str(uuid.uuid4()), "message": text, "school": "st-marys"},
+            json={"session": harbour.new_session(), "message": text, "school": "st-marys"},
         )
         assert response.status_code == 200, response.text
     assert len(secrets) >= 80

@@ -1,15 +1,17 @@
 """/api/chat and the widget files, through sanic-testing, for every path a request can take."""
 
 import json
-import uuid
 
 import pytest
 from sanic_testing.testing import SanicTestClient
 
 from bot.settings import Settings
 from bot.web.app import RasaUnavailable, create_app
+from bot.web.session import Sessions
 
-SESSION = str(uuid.uuid4())
+SESSION_KEY = "unit-test-session-key-not-a-secret"
+SESSION = Sessions(SESSION_KEY.encode()).issue()  # what POST /api/session hands the chat page
+CONVERSATION = SESSION[:32]  # the conversation id Rasa sees
 ALLOWED = "http://localhost:8000"
 _apps = iter(range(10_000))
 
@@ -28,6 +30,7 @@ class FakeRasa:
 
 
 def client(rasa=None, **settings):
+    settings.setdefault("session_secret", SESSION_KEY)
     app = create_app(f"harbour_test_{next(_apps)}", Settings(**settings), forward=rasa or FakeRasa())
     return SanicTestClient(app)
 
@@ -73,7 +76,7 @@ def test_a_message_reaches_rasa_with_school_metadata_and_replies_come_back():
     message = response.json["messages"][0]
     assert message["buttons"] == [{"title": "Help", "payload": "/find_support"}]
     assert message["cards"][0]["phone"] == "0800 1111" and message["cards"][0]["web"] is None
-    assert rasa.calls == [(SESSION, "my son sent a nude", {"school": "st-marys", "language": "en-GB"})]
+    assert rasa.calls == [(CONVERSATION, "my son sent a nude", {"school": "st-marys", "language": "en-GB"})]
 
 
 def test_personal_details_and_images_are_removed_before_rasa_sees_them():
@@ -128,7 +131,9 @@ def test_too_many_messages_from_one_session_is_429():
 
 def test_too_many_messages_from_one_address_is_429():
     test_client = client(rate_address=2)
-    statuses = [post(test_client, {**body(), "session": str(uuid.uuid4())}).status for _ in range(3)]
+    statuses = [
+        post(test_client, {**body(), "session": Sessions(SESSION_KEY.encode()).issue()}).status for _ in range(3)
+    ]
     assert statuses == [200, 200, 429]
 
 
