@@ -52,6 +52,10 @@ class Settings:
     # Runtime data; empty means the shipped files (directory/services.yml, directory/schools.yml).
     services_file: str = _env("HARBOUR_SERVICES_FILE", "")
     schools_file: str = _env("HARBOUR_SCHOOLS_FILE", "")
+    # Insight (bot/insight/, issue 17): the operator's token for /insight (empty: no
+    # operator access), and widget beacons a minute per address.
+    insight_token: str = _env("HARBOUR_INSIGHT_TOKEN", "")
+    rate_beacon: int = _env("HARBOUR_RATE_BEACON", 60)
 
     @property
     def rasa_url(self) -> str:

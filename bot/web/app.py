@@ -2,8 +2,9 @@
 
 Rasa is never exposed: /api/chat checks the school and its allowed origins, limits size
 and rate, removes personal details, and forwards to Rasa's REST channel on loopback
-with the school as metadata. This internet-facing process stores and deletes nothing:
-the daily purge runs from `make run`'s supervisor (bot/privacy/retention.py).
+with the school as metadata. This internet-facing process deletes nothing (the daily
+purge runs from `make run`'s supervisor, bot/privacy/retention.py) and stores only the
+widget's anonymous daily counts (bot/insight/).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings as harbour_settings
+from bot.insight.routes import add_insight_routes
 from bot.services.offline import helpline_lines, unavailable_message
 from bot.services.schools import School, load_schools
 from bot.settings import Settings
@@ -189,4 +191,5 @@ def create_app(
             )
         return response.json({"messages": normalise_replies(replies)}, headers=cors(origin))
 
+    add_insight_routes(app, settings, schools)  # /insight, /insight/api, /insight/csv, /api/beacon (issue 17)
     return app
