@@ -137,11 +137,16 @@ def add_insight_routes(app: Sanic, settings: Settings, schools: Dict[str, object
     async def insight_page(_: Request) -> HTTPResponse:
         return response.html((STATIC / "insight.html").read_text(encoding="utf-8"), headers=PAGE_HEADERS)
 
-    @app.get("/insight/<name:insight\\.(js|css)>")
-    async def insight_asset(_: Request, name: str) -> HTTPResponse:
-        return response.text(
-            (STATIC / name).read_text(encoding="utf-8"), content_type=ASSETS[name], headers=PAGE_HEADERS
-        )
+    def asset(name: str):
+        async def serve(_: Request) -> HTTPResponse:
+            return response.text(
+                (STATIC / name).read_text(encoding="utf-8"), content_type=ASSETS[name], headers=PAGE_HEADERS
+            )
+
+        return serve
+
+    for name in ASSETS:
+        app.add_route(asset(name), f"/insight/{name}", methods=["GET"], name=f"insight_{name.replace('.', '_')}")
 
     @app.get("/insight/api")
     async def insight_api(request: Request) -> HTTPResponse:

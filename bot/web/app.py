@@ -67,6 +67,8 @@ def rasa_forwarder(settings: Settings) -> Forward:
 def widget_source(themes_json: str) -> str:
     css = (STATIC / "widget.css").read_text(encoding="utf-8")
     script = (STATIC / "widget.js").read_text(encoding="utf-8")
+    beacon = (STATIC / "insight-beacon.js").read_text(encoding="utf-8")  # issue 17: card clicks, quick exits
+    script = script.replace("/*HARBOUR_BEACON*/", beacon)
     return script.replace('/*HARBOUR_CSS*/""', json.dumps(css)).replace("/*HARBOUR_THEMES*/{}", themes_json)
 
 

@@ -11,6 +11,7 @@ MAX_MESSAGE_CHARS = 1000
 SESSION = re.compile(r"^[0-9a-fA-F-]{16,64}$")
 IMAGE_DATA = re.compile(r"data:image/[a-z+.-]+;base64,[A-Za-z0-9+/=\s]+", re.I)
 SAFE_LINK = re.compile(r"^(https?://|tel:|sms:)[^\s\"'<>]+$")
+LABEL = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class BadRequest(ValueError):
@@ -81,6 +82,9 @@ def normalise_replies(replies: Any) -> List[Dict[str, Any]]:
             cards = [c for c in map(_safe_card, custom.get("cards") or []) if c]
             if cards:
                 message["cards"] = cards
+                for name in ("topic", "region"):  # for the widget's anonymous click counts (bot/insight/)
+                    if isinstance(custom.get(name), str) and LABEL.match(custom[name]):
+                        message[name] = custom[name]
         if message["text"] or buttons or message.get("cards"):
             messages.append(message)
     return messages

@@ -15,6 +15,8 @@
   var SCHOOLS = /*HARBOUR_THEMES*/{};
   var KEY = "harbour-session";
   var API = new URL("/api/chat", script.src).href;
+  var BEACON = new URL("/api/beacon", script.src).href;
+  /*HARBOUR_BEACON*/
   var data = script.dataset;
   var school = SCHOOLS[data.school] ? data.school : null;
   var theme = SCHOOLS[school] || SCHOOLS[""] || {};
@@ -97,7 +99,7 @@
     log.appendChild(group);
   }
 
-  function card(c) {
+  function card(c, about) {
     var item = el("article", { "class": "card" });
     item.appendChild(el("h3", null, c.name));
     if (c.description) { item.appendChild(el("p", null, c.description)); }
@@ -105,13 +107,17 @@
     var actions = el("div", { "class": "card-actions" });
     if (c.phone) {
       var number = c.phone.replace(/[^0-9+]/g, "");
-      if (number) { actions.appendChild(el("a", { href: "tel:" + number, "class": "call" }, "Call " + c.phone)); }
+      if (number) {
+        var call = actions.appendChild(el("a", { href: "tel:" + number, "class": "call" }, "Call " + c.phone));
+        call.addEventListener("click", function () { if (typeof harbourBeacon === "function") { harbourBeacon(BEACON, { event: "click", school: school, service: c.id, kind: "call", topic: about.topic, region: about.region }); } });
+      }
     }
     var web = safeLink(c.web, /^https?:\/\//);
     if (web) {
       var link = el("a", { href: web, target: "_blank", rel: "noopener noreferrer" }, "Website");
       link.setAttribute("aria-label", c.name + " website (opens in a new tab)");
       actions.appendChild(link);
+      link.addEventListener("click", function () { if (typeof harbourBeacon === "function") { harbourBeacon(BEACON, { event: "click", school: school, service: c.id, kind: "website", topic: about.topic, region: about.region }); } });
     }
     if (c.text) { actions.appendChild(el("span", { "class": "sms" }, "Or " + c.text)); }
     item.appendChild(actions);
@@ -127,7 +133,7 @@
         var list = el("div", { "class": "cards", role: "list", "aria-label": "Services you can contact" });
         m.cards.forEach(function (c) {
           var wrapper = el("div", { role: "listitem" });
-          wrapper.appendChild(card(c));
+          wrapper.appendChild(card(c, m));
           list.appendChild(wrapper);
         });
         log.appendChild(list);
@@ -218,6 +224,7 @@
   }
 
   function clearChat() {
+    if (lastMessage && typeof harbourBeacon === "function") { harbourBeacon(BEACON, { event: "clear_chat", school: school }); }
     while (log.firstChild) { log.removeChild(log.firstChild); }
     try { sessionStorage.removeItem(KEY); } catch (e) { /* nothing stored */ }
     lastMessage = null;
@@ -227,6 +234,7 @@
   }
 
   function quickExit() {
+    if (lastMessage && typeof harbourBeacon === "function") { harbourBeacon(BEACON, { event: "quick_exit", school: school }); }
     try { sessionStorage.removeItem(KEY); } catch (e) { /* nothing stored */ }
     while (log.firstChild) { log.removeChild(log.firstChild); }
     host.remove();
