@@ -16,7 +16,7 @@ import argparse
 import random
 import sys
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -54,11 +54,13 @@ def token_for(school: str) -> str:
     return f"seed-token-for-{school}-0000"
 
 
-def counts(days: int, conversations: int, schools: int, end: date, seed: int = 17) -> Dict[store.Key, int]:
+def counts(
+    days: int, conversations: int, schools: int, end: date, seed: int = 17, ids: Optional[List[str]] = None
+) -> Dict[store.Key, int]:
     rng = random.Random(seed)
     topics = [t for t in content_topics() if t != "immediate_danger"]
     weights = [1.0 / (1 + i) for i in range(len(topics))]  # a few topics asked about most
-    ids = school_ids(schools)
+    ids = ids or school_ids(schools)
     out: Counter = Counter()
     for _ in range(conversations):
         day = (end - timedelta(days=rng.randrange(days))).isoformat()
@@ -91,10 +93,12 @@ def schools_file(path: Path, schools: int, region: str = "GB-ENG", names: Option
     path.write_text(yaml.safe_dump({"schools": entries}, sort_keys=False), encoding="utf-8")
 
 
-def seed(db: str, days: int, conversations: int, schools: int, end: Optional[date] = None) -> int:
+def seed(
+    db: str, days: int, conversations: int, schools: int, end: Optional[date] = None, ids: Optional[List[str]] = None
+) -> int:
     engine = store.engine_for(db)
     store.ensure(engine)
-    cells = counts(days, conversations, schools, end or date.today())
+    cells = counts(days, conversations, schools, end or datetime.now(timezone.utc).date(), ids=ids)
     with engine.begin() as connection:
         store.add(connection, cells)
     engine.dispose()
