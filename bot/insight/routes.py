@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Tuple
 
+import sqlalchemy as sa
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -148,17 +149,24 @@ def add_insight_routes(app: Sanic, settings: Settings, schools: Dict[str, object
     for name in ASSETS:
         app.add_route(asset(name), f"/insight/{name}", methods=["GET"], name=f"insight_{name.replace('.', '_')}")
 
+    def checked_figures(request: Request) -> dict:
+        try:
+            return figures(request)
+        except sa.exc.SQLAlchemyError:
+            logger.exception("insight: the counts could not be read")
+            raise Refused(503, "Insight can't be shown right now. Please try again later.") from None
+
     @app.get("/insight/api")
     async def insight_api(request: Request) -> HTTPResponse:
         try:
-            return response.json(figures(request), headers={"Cache-Control": "no-store"})
+            return response.json(checked_figures(request), headers={"Cache-Control": "no-store"})
         except Refused as refused:
             return refuse(refused.status, str(refused))
 
     @app.get("/insight/csv")
     async def insight_csv(request: Request) -> HTTPResponse:
         try:
-            report = figures(request)
+            report = checked_figures(request)
         except Refused as refused:
             return refuse(refused.status, str(refused))
         name = f"harbour-insight-{report['range']['start']}-{report['range']['end']}.csv"
