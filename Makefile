@@ -78,10 +78,11 @@ evaluate: install train ## NLU reports: held-out, 5-fold CV, and the blind sets 
 
 BENCH_SECONDS ?= 20
 BENCH_LEVELS ?= 1,10,50
-bench: install train ## Harbour vs stock Rasa: training, start, memory, load at 1/10/50 sessions, accuracy
+bench: install train ## Harbour vs stock Rasa: training, start, memory, load at 1/10/50 sessions, accuracy; insight cost
 	$(PY) bench/bench_action.py
 	$(PY) bench/crisis_cost.py --model $(MODEL)
 	$(PY) bench/message_cost.py --model $(MODEL)
+	$(PY) bench/insight_cost.py
 	$(PY) bench/bench.py --seconds $(BENCH_SECONDS) --levels $(BENCH_LEVELS)
 
 clean: ## Remove trained models, test results and caches (keeps .venv and var/)

@@ -104,6 +104,12 @@ class ActionRecommendSupport(Action):
             dispatcher.utter_message(text=school_line(school))
         dispatcher.utter_message(
             text=message(picks, region, urgent=topic == URGENT_TOPIC, report=report),
-            json_message={"type": "service_cards", "cards": [card(p, region) for p in picks]},
+            # topic and region: only so the widget can count card clicks by them (bot/insight/)
+            json_message={
+                "type": "service_cards",
+                "cards": [card(p, region) for p in picks],
+                "topic": topic,
+                "region": region,
+            },
         )
         return []

@@ -69,6 +69,10 @@ class Settings:
     # issues. Empty: a random key is made once and kept in the database's folder, so a
     # restart keeps sessions. Never logged.
     session_secret: str = _env("HARBOUR_SESSION_SECRET", "")
+    # Insight (bot/insight/, issue 17): the operator's token for /insight (empty: no
+    # operator access), and widget beacons a minute per address.
+    insight_token: str = _env("HARBOUR_INSIGHT_TOKEN", "")
+    rate_beacon: int = _env("HARBOUR_RATE_BEACON", 60)
 
     @property
     def rasa_url(self) -> str:

@@ -28,6 +28,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import settings
+from bot.insight.hook import InsightRecorder
 from bot.rasa.speedups import supported
 
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
@@ -55,6 +56,7 @@ class HarbourSQLTrackerStore(SQLTrackerStore):
         self.cache_seconds = settings.load().tracker_cache_seconds if self.tuned else 0.0
         # sender id -> (saved at, number of events saved, tracker)
         self._recent: "OrderedDict[Text, Tuple[float, int, DialogueStateTracker]]" = OrderedDict()
+        self.insight = InsightRecorder(self.engine)  # daily counts, never content (bot/insight/)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         entry = self._recent.pop(sender_id, None)
@@ -70,11 +72,14 @@ class HarbourSQLTrackerStore(SQLTrackerStore):
         were stored, so it skips the counting query Rasa runs on every save."""
         entry = self._recent.get(tracker.sender_id)
         if entry is not None and entry[2] is tracker:
-            return itertools.islice(tracker.events, entry[1], len(tracker.events))
-        return super()._additional_events(session, tracker)
+            new = itertools.islice(tracker.events, entry[1], len(tracker.events))
+        else:
+            new = super()._additional_events(session, tracker)
+        return self.insight.seen(tracker, new)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
+        self.insight.record(tracker)
         if self.cache_seconds > 0:
             self._recent.pop(tracker.sender_id, None)
             self._recent[tracker.sender_id] = (time.monotonic(), len(tracker.events), tracker)

@@ -12,7 +12,7 @@ from pydantic import validator
 
 from bot import settings
 from bot.paths import DIRECTORY
-from bot.services.entries import EMAIL, PHONE, Strict, check, known_region, load_entries, slug
+from bot.services.entries import EMAIL, PHONE, DirectoryError, Strict, check, known_region, load_entries, slug
 
 SCHOOLS_FILE = DIRECTORY / "schools.yml"
 # Answers where the school's designated safeguarding lead is the natural next person.
@@ -29,6 +29,7 @@ SCHOOL_TOPICS = {
 }
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+TOKEN_HASH = re.compile(r"^[0-9a-f]{64}$")
 logger = logging.getLogger(__name__)
 
 
@@ -55,12 +56,16 @@ class School(Strict):
     allowed_origins: List[str]
     theme: Theme
     demo: bool = False
+    # /insight (bot/insight/access.py): SHA-256 of this school's own insight token, in hex.
+    insight_token_sha256: Optional[str] = None
 
     @validator("id")
     def valid_id(cls, value):
         return slug(value, r"^[a-z0-9][a-z0-9-]*$", "lower-case letters, digits and hyphens")
 
     _region = validator("region", allow_reuse=True)(known_region)
+
+    _token = validator("insight_token_sha256", allow_reuse=True)(check(TOKEN_HASH, "SHA-256 in lower-case hex"))
 
     _origins = validator("allowed_origins", each_item=True, allow_reuse=True)(
         check(ORIGIN, "origin (scheme://host[:port], no path)")
@@ -70,7 +75,11 @@ class School(Strict):
 def load_schools(path: Optional[Path] = None) -> Dict[str, School]:
     """The schools, checked: HARBOUR_SCHOOLS_FILE (bot/settings.py) or the shipped file."""
     path = Path(path or settings.load().schools_file or SCHOOLS_FILE)
-    return load_entries(path, "schools", School)
+    schools = load_entries(path, "schools", School)
+    hashes = [s.insight_token_sha256 for s in schools.values() if s.insight_token_sha256]
+    if len(hashes) != len(set(hashes)):
+        raise DirectoryError(f"{path}: two schools have the same insight_token_sha256; give each its own token")
+    return schools
 
 
 def find_school(schools: Dict[str, School], school_id) -> Optional[School]:

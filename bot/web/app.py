@@ -5,7 +5,8 @@ and rate, removes personal details, and forwards to Rasa's REST channel on loopb
 with the school as metadata. This internet-facing process stores nothing, and deletes a
 conversation only when the parent asks (Clear chat, Quick exit: bot/web/session.py); the
 daily purge runs from `make run`'s supervisor (bot/privacy/retention.py). The chat itself
-runs in an iframe of Harbour's own page (bot/web/pages.py).
+runs in an iframe of Harbour's own page (bot/web/pages.py). It also records the widget's
+anonymous daily counts (bot/insight/).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings as harbour_settings
+from bot.insight.routes import add_insight_routes
 from bot.rasa.channel_secret import secret_headers
 from bot.services.offline import unavailable_message
 from bot.services.schools import School, load_schools
@@ -240,4 +242,5 @@ def create_app(
     def slow_down(wait: float, region: Optional[str], origin: Optional[str]) -> HTTPResponse:
         return response.json(too_fast(region), status=429, headers={**cors(origin), "Retry-After": str(int(wait) + 1)})
 
+    add_insight_routes(app, settings, schools)  # /insight, /insight/api, /insight/csv, /api/beacon (issue 17)
     return app

@@ -21,6 +21,7 @@ SAFE_LINK = re.compile(r"^(https?://|tel:|sms:)[^\s\"'<>]+$")
 # A button payload as Harbour writes them: /intent, optionally with a {...} entity part.
 PAYLOAD = re.compile(r"/[A-Za-z_][A-Za-z0-9_]{0,80}(\{[^\n]{0,200}\})?")
 LEADING_SLASHES = re.compile(r"^[\s/]+")
+LABEL = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class BadRequest(ValueError):
@@ -128,6 +129,9 @@ def normalise_replies(replies: Any) -> List[Dict[str, Any]]:
             cards = [c for c in map(_safe_card, custom.get("cards") or []) if c]
             if cards:
                 message["cards"] = cards
+                for name in ("topic", "region"):  # for the widget's anonymous click counts (bot/insight/)
+                    if isinstance(custom.get(name), str) and LABEL.match(custom[name]):
+                        message[name] = custom[name]
         if message["text"] or buttons or message.get("cards"):
             messages.append(message)
     return messages

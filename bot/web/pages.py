@@ -85,6 +85,12 @@ def register_pages(app: Sanic, schools: Dict[str, School]) -> None:
             STATIC / "chat.js", mime_type="application/javascript; charset=utf-8", headers=SECURITY_HEADERS
         )
 
+    @app.get("/insight-beacon.js")
+    async def beacon_script(_: Request) -> HTTPResponse:
+        return await response.file(
+            STATIC / "insight-beacon.js", mime_type="application/javascript; charset=utf-8", headers=SECURITY_HEADERS
+        )
+
     @app.get("/chat.css")
     async def chat_styles(_: Request) -> HTTPResponse:
         return await response.file(STATIC / "chat.css", mime_type="text/css; charset=utf-8", headers=SECURITY_HEADERS)

@@ -80,7 +80,14 @@
     log.appendChild(group);
   }
 
-  function card(c) {
+  /* Anonymous counts for the school (bot/insight/, issue 17): no session id, no text. */
+  function report(fields) {
+    if (typeof harbourBeacon !== "function") { return; }
+    fields.school = school;
+    harbourBeacon("/api/beacon", fields);
+  }
+
+  function card(c, about) {
     var item = el("article", { "class": "card" });
     item.appendChild(el("h3", null, c.name));
     if (c.description) { item.appendChild(el("p", null, c.description)); }
@@ -88,12 +95,20 @@
     var actions = el("div", { "class": "card-actions" });
     if (c.phone) {
       var number = c.phone.replace(/[^0-9+]/g, "");
-      if (number) { actions.appendChild(el("a", { href: "tel:" + number, "class": "call" }, "Call " + c.phone)); }
+      if (number) {
+        var call = actions.appendChild(el("a", { href: "tel:" + number, "class": "call" }, "Call " + c.phone));
+        call.addEventListener("click", function () {
+          report({ event: "click", service: c.id, kind: "call", topic: about.topic, region: about.region });
+        });
+      }
     }
     var web = safeLink(c.web, /^https?:\/\//);
     if (web) {
       var link = el("a", { href: web, target: "_blank", rel: "noopener noreferrer" }, "Website");
       link.setAttribute("aria-label", c.name + " website (opens in a new tab)");
+      link.addEventListener("click", function () {
+        report({ event: "click", service: c.id, kind: "website", topic: about.topic, region: about.region });
+      });
       actions.appendChild(link);
     }
     if (c.text) { actions.appendChild(el("span", { "class": "sms" }, "Or " + c.text)); }
@@ -110,7 +125,7 @@
         var list = el("div", { "class": "cards", role: "list", "aria-label": "Services you can contact" });
         m.cards.forEach(function (c) {
           var wrapper = el("div", { role: "listitem" });
-          wrapper.appendChild(card(c));
+          wrapper.appendChild(card(c, m));
           list.appendChild(wrapper);
         });
         log.appendChild(list);
@@ -258,6 +273,7 @@
 
   /* ---------------------------------------------------------------- controls */
   function clearChat() {
+    if (lastMessage) { report({ event: "clear_chat" }); }
     var token = currentSession();
     var waiting = pending;
     keepSession(null);
@@ -289,6 +305,7 @@
   }
 
   function quickExit() {
+    if (lastMessage) { report({ event: "quick_exit" }); }
     forgetNow();
     if (parentOrigin) { tell("harbour:exit"); }
     // widget.js replaces the school's page at once; if it can't, leave from here.
