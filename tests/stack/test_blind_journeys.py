@@ -51,6 +51,7 @@ REPORT = ROOT / "reports" / "blind-journeys.md"
 MAX_ANSWERS = 4
 # A journey about one of these is a danger now: the parent says the child is not safe.
 DANGER_WORDS = {"missing", "suicidal", "suicide", "danger", "meeting", "jump", "hurt", "self-harm"}
+CARD_FIELDS = ("name", "description", "phone", "text", "web", "hours")
 TOKEN = "blind-journeys-" + uuid.uuid4().hex  # the Rasa HTTP API, to read the location slot
 OUTCOMES: Dict[str, Tuple[str, bool, List[str], bool]] = {}
 
@@ -145,8 +146,8 @@ class Parent:
             for message in messages:
                 parts.append(message.get("text") or "")
                 parts += [b.get("title", "") for b in message.get("buttons") or []]
-                for card in message.get("cards") or []:
-                    parts += [str(v) for v in card.values() if isinstance(v, (str, int, float))]
+                for card in message.get("cards") or []:  # what the widget shows of a card
+                    parts += [str(card[k]) for k in CARD_FIELDS if isinstance(card.get(k), str)]
         return "\n".join(parts)
 
 
