@@ -68,6 +68,12 @@ PRIMARY = (
     "justice.ie",
     "aifs.gov.au",
     "cari.ie",
+    # Added 2026-11-29: the Canadian Centre for Child Protection's own programme site (it runs
+    # Cybertip.ca), the Safeguarding Board for Northern Ireland's hub, the HSE, and 112.ie.
+    "protectkidsonline.ca",
+    "safeguardingni.org",
+    "hse.ie",
+    "112.ie",
 )
 
 
