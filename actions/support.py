@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import slots
 from actions.crisis import answered_not_safe, danger_steps_response
+from actions.places import place_check
 from bot.regions import DEFAULT_REGION, ELSEWHERE
 from bot.services.directory import load_services
 from bot.services.ranking import GENERAL_TOPIC, URGENT_TOPIC, recommend
@@ -81,6 +82,10 @@ class ActionRecommendSupport(Action):
         topic = URGENT_TOPIC if answered_not_safe(tracker) else current_topic(tracker)
         school = find_school(SCHOOLS, slots.school_id(tracker))
         location = slots.location(tracker)
+        # An ambiguous place name ("Perth"): say what was assumed, or follow a qualifier.
+        place = place_check(tracker, SERVICES, urgent=topic == URGENT_TOPIC)
+        if place and place.region:
+            location = place.region
         region = (location if location != ELSEWHERE else None) or (school.region if school else None) or DEFAULT_REGION
         age = slots.child_age(tracker)
         if age is None:
@@ -98,6 +103,8 @@ class ActionRecommendSupport(Action):
             picks = [p for p in picks if not p.service.urgent and (p.service.web or p.service.phone_for(region))]
             report = []  # message() names the local police instead
 
+        if place:
+            dispatcher.utter_message(text=place.text, buttons=place.buttons)
         if topic == URGENT_TOPIC:
             dispatcher.utter_message(response=danger_steps_response(tracker))
         if school and topic in SCHOOL_TOPICS:
@@ -112,4 +119,4 @@ class ActionRecommendSupport(Action):
                 "region": region,
             },
         )
-        return []
+        return place.events if place else []

@@ -68,6 +68,12 @@ PRIMARY = (
     "justice.ie",
     "aifs.gov.au",
     "cari.ie",
+    # Added 2026-11-29: the Canadian Centre for Child Protection's own programme site (it runs
+    # Cybertip.ca), the Safeguarding Board for Northern Ireland's hub, the HSE, and 112.ie.
+    "protectkidsonline.ca",
+    "safeguardingni.org",
+    "hse.ie",
+    "112.ie",
 )
 
 
@@ -81,6 +87,26 @@ def primary(url: str) -> bool:
 def where(variation: dict) -> str:
     conditions = variation.get("condition") or []
     return ", ".join(f"{c['name']}={c['value']}" for c in conditions) or "default"
+
+
+# Audit findings (shared/reference/content-audit.md) still open, each with why and a source.
+OPEN_FINDINGS = [
+    "- **#21 Stop It Now! Australia (1800 01 1800)**: kept, hours unverified, not presented as open. Its own site "
+    "(https://www.stopitnow.org.au/privacy-policy/) confirms it is a Jesuit Social Services programme, but no "
+    "official page reachable here shows the number or hours; a federally funded successor is due in 2026 "
+    "(https://cathnews.com/?p=68073, news). Re-check on stopitnow.org.au before release.",
+    "- **#25 ParentLine Scotland, Family Lives, ISPCC Support Line, Childline IE text hours, Bravehearts hours**: "
+    "still flagged `unverified`, so the phones are not offered and the hours never show as open. Children 1st's "
+    "own page (https://www.children1st.org.uk/who-we-are/news/news/families-increasingly-turning-to-parentline-"
+    "scotland-to-keep-their-children-safe-and-well/) confirms ParentLine Scotland exists but gives no number.",
+    "- **#39 Shore (Lucy Faithfull Foundation)**: not added. No official Shore page could be reached; only news "
+    "(https://www.wionews.com/world/uk-charity-launches-app-to-help-teens-deal-with-porn-linked-abusive-sexual-"
+    "behaviour-639695). Harbour never gives an address it has not confirmed.",
+    "- **#40 Parentline (Ireland)**: not added. Its number appears only in news and trade pages "
+    "(https://www.contactcenterworld.com/print_page.aspx?itemid=5887d8c103b0462ab6620a25e869988f). The Garda "
+    "and Hotline.ie routes are in; the Irish emergency answers now name the Gardaí, checked against the HSE "
+    "(https://www2.hse.ie/emergencies/when-to-call-112-or-999/), which replaced a settle.ie guide.",
+]
 
 
 def main() -> int:
@@ -115,6 +141,10 @@ def main() -> int:
         "| answer | variation | reviewed | sources |",
         "|---|---|---|---|",
         *rows,
+        "",
+        "## Audit findings still open",
+        "",
+        *OPEN_FINDINGS,
     ]
     PAGE.write_text("\n".join(lines) + "\n")
     print(f"wrote {PAGE.relative_to(ROOT)}")
