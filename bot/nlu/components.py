@@ -130,7 +130,7 @@ class CrisisDetector(RuleComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"danger_at": 0.5, "possible_at": 0.2, "pattern_floor": 0.05}
+        return {"danger_at": 0.5, "possible_at": 0.2, "pattern_floor": 0.05, "hold_at": 0.1}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -162,11 +162,16 @@ class CrisisDetector(RuleComponent):
             message.set(INTENT_RANKING_KEY, [crisis] + others, add_to_output=True)
         elif tier == "possible":
             possible = {INTENT_NAME_KEY: self.POSSIBLE, PREDICTED_CONFIDENCE_KEY: learned}
-            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == NLU_FALLBACK_INTENT_NAME:
-                # Unreadable or unsure: after "safe now", ask to rephrase (in English), with a helpline.
-                held = NLU_FALLBACK_INTENT_NAME
-            else:
-                held = next((r[INTENT_NAME_KEY] for r in others if r[INTENT_NAME_KEY] in _holdable()), "find_support")
+            # After "safe now", the topic the message was most likely about; if none is even a
+            # fair guess (unreadable, emoji only), ask to rephrase, with a helpline.
+            held = next(
+                (
+                    r[INTENT_NAME_KEY]
+                    for r in others
+                    if r[INTENT_NAME_KEY] in _holdable() and r[PREDICTED_CONFIDENCE_KEY] >= self._config["hold_at"]
+                ),
+                NLU_FALLBACK_INTENT_NAME,
+            )
             message.set(INTENT, possible, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [possible] + others, add_to_output=True)
             self._set_entities(message, {"held_topic": held})
