@@ -27,7 +27,8 @@ from bot.insight.report import KINDS, MAX_DAYS, build, to_csv
 from bot.regions import PLACE_CODES
 from bot.settings import Settings
 from bot.topics import content_topics
-from bot.web.limits import RateLimiter
+from bot.web.client_address import client_address, parse_networks
+from bot.web.limits import RateLimits
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -81,7 +82,8 @@ def add_insight_routes(app: Sanic, settings: Settings, schools: Dict[str, object
     engine = store.engine_for(settings.db)
     services = _service_names()
     topics = frozenset(content_topics())
-    per_address = RateLimiter(settings.rate_beacon, 60)
+    per_address = RateLimits(settings.rate_beacon, settings.rate_beacon, settings.rate_storage)
+    trusted_proxies = parse_networks(settings.trusted_proxies)
     ready = {"table": False}
 
     def connection(write: bool = False):
@@ -219,7 +221,8 @@ def add_insight_routes(app: Sanic, settings: Settings, schools: Dict[str, object
 
     @app.post("/api/beacon")
     async def beacon(request: Request) -> HTTPResponse:
-        if per_address.retry_after(request.remote_addr or request.ip or "unknown") is not None:
+        address = client_address(request.ip, request.headers.get("x-forwarded-for"), trusted_proxies)
+        if per_address.retry_after("address", address) is not None:
             return refuse(429, "Too many.")
         try:
             key = beacon_key(request)

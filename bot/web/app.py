@@ -198,7 +198,7 @@ def create_app(
         except TooLong as long:
             return response.json(too_long(long.text, MAX_MESSAGE_CHARS, region), status=413, headers=cors(origin))
         except BadRequest as bad:
-            return error(bad.status, str(bad), origin)
+            return error(bad.status, str(bad), origin, **({"code": bad.code} if bad.code else {}))
         session, school_id = chat_request.session, chat_request.school
         session = sessions.sender(session)  # the conversation id of a signed token, or None
         if session is None:

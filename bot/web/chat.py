@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional
 from bot.long_runs import break_long_runs
 from bot.privacy.normalise import normalise
 from bot.privacy.redact import redact
+from bot.web.session import INVALID as INVALID_SESSION
 
 MAX_MESSAGE_CHARS = 1000
 # The widget's ids are UUIDs: at least 32 hex digits (dashes allowed), not all alike.
@@ -25,9 +26,10 @@ LABEL = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class BadRequest(ValueError):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, code: Optional[str] = None) -> None:
         super().__init__(message)
         self.status = status
+        self.code = code  # "session": the chat page asks for a new session and sends again
 
 
 class TooLong(BadRequest):
@@ -59,7 +61,7 @@ def parse_chat_request(payload: Any) -> ChatRequest:
         raise BadRequest(400, 'Send a JSON object like {"session": "...", "message": "..."}.')
     session, message, button = payload.get("session"), payload.get("message"), payload.get("payload")
     if not valid_session(session):
-        raise BadRequest(400, '"session" must be the random id the widget creates.')
+        raise BadRequest(400, INVALID_SESSION, code="session")
     if button is not None:
         if message is not None:
             raise BadRequest(400, 'Send either "message" (typed text) or "payload" (a button), not both.')

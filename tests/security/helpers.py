@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 from sanic_testing.testing import SanicTestClient
 
 from bot.settings import Settings
 from bot.web.app import RasaUnavailable, create_app
+from bot.web.session import Sessions
 
 ALLOWED = "http://localhost:8000"
+SESSION_KEY = "security-test-session-key-not-a-secret"
 _apps = iter(range(100_000))
 
 
@@ -28,12 +29,14 @@ class FakeRasa:
 
 
 def client(rasa=None, **settings):
+    settings.setdefault("session_secret", SESSION_KEY)
     app = create_app(f"harbour_security_{next(_apps)}", Settings(**settings), forward=rasa or FakeRasa())
     return SanicTestClient(app)
 
 
 def session_id() -> str:
-    return str(uuid.uuid4())
+    """A session as POST /api/session issues it (signed with the test key)."""
+    return Sessions(SESSION_KEY.encode()).issue()
 
 
 def post(test_client, body, origin=ALLOWED, content_type="application/json", headers=None):

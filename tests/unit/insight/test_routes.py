@@ -213,7 +213,8 @@ def test_a_range_of_a_year_is_accepted_and_long_ranges_are_weekly(client):
 
 
 def test_an_unreadable_database_gives_a_clear_503_not_a_stack_trace(tmp_path, schools):
-    settings = Settings(db=str(tmp_path / "no-such-folder" / "harbour.db"), insight_token=OPERATOR)
+    (tmp_path / "harbour.db").mkdir()  # a folder where the database file should be
+    settings = Settings(db=str(tmp_path / "harbour.db"), insight_token=OPERATOR)
     test_client = SanicTestClient(create_app(f"insight_test_{next(_apps)}", settings, forward=None, schools=schools))
     response = get(test_client, "/insight/api", OPERATOR)
     assert response.status == 503 and set(response.json) == {"error"} and "Traceback" not in response.text

@@ -64,7 +64,7 @@ def test_chat_page_runs_no_inline_script_or_style():
     page = Scripts()
     page.feed(response.text)
     executable = [s for s in page.scripts if s.get("type") != "application/json"]
-    assert executable == [{"src": "/chat.js", "defer": None}]
+    assert executable == [{"src": "/insight-beacon.js", "defer": None}, {"src": "/chat.js", "defer": None}]
     assert page.styles == 0 and page.inline_styles == 0 and page.handlers == []
 
 
