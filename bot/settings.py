@@ -52,10 +52,16 @@ class Settings:
     # Runtime data; empty means the shipped files (directory/services.yml, directory/schools.yml).
     services_file: str = _env("HARBOUR_SERVICES_FILE", "")
     schools_file: str = _env("HARBOUR_SCHOOLS_FILE", "")
+    # Past one machine (deploy/, `make cluster`, docs/deploy.md): the PostgreSQL tracker store
+    # (empty: SQLite in HARBOUR_DB), Redis for Rasa's lock store, and the URL the web app posts
+    # to (empty: Rasa on loopback at RASA_PORT; in a cluster, nginx's Rasa upstream).
+    db_url: str = _env("HARBOUR_DB_URL", "")
+    redis_url: str = _env("HARBOUR_REDIS_URL", "")
+    rasa_upstream: str = _env("HARBOUR_RASA_URL", "")
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return self.rasa_upstream.rstrip("/") or f"http://127.0.0.1:{self.rasa_port}"
 
 
 def load(environ: Optional[Mapping[str, str]] = None) -> Settings:

@@ -51,7 +51,9 @@ def rasa_forwarder(settings: Settings) -> Forward:
         url = f"{settings.rasa_url}/webhooks/rest/webhook"
         payload = {"sender": session, "message": message, "metadata": metadata}
         try:
-            async with clients[loop].post(url, json=payload) as reply:
+            # The header lets a load balancer keep a conversation on one Rasa server (deploy/nginx).
+            headers = {"X-Harbour-Conversation": session}
+            async with clients[loop].post(url, json=payload, headers=headers) as reply:
                 if reply.status != 200:
                     raise RasaUnavailable(f"Rasa answered {reply.status}")
                 return await reply.json()
