@@ -2,7 +2,8 @@
 
 - tests/unit/: needs no trained model and no running server (`make check`, under a minute);
 - tests/model/: needs a trained model (trained once per session into a temporary folder);
-- tests/stack/: starts servers (the whole stack, or the web app for the fuzz test).
+- tests/stack/: starts servers (the whole stack, or the web app for the fuzz test);
+- tests/cluster/: starts the cluster (PostgreSQL, Redis, nginx, several Rasa servers).
 Each test is marked with its lane (`pytest -m unit`, `-m model`, `-m stack`); `make test`
 runs them all. A unit test that asks for the trained model is an error.
 """
@@ -22,7 +23,7 @@ from bot.paths import ROOT  # noqa: E402
 from bot.tools.stack import train  # noqa: E402
 
 TESTS = Path(__file__).resolve().parent
-LANES = ("unit", "model", "stack")
+LANES = ("unit", "model", "stack", "cluster")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -11,15 +11,26 @@ deploy/endpoints.yml as
 
 If Redis is down, taking the lock fails; Harbour's REST channel (bot/rasa/channel.py)
 catches that and the safety net answers with the region's helpline, until Redis is back.
+
+A Rasa server killed while it held a conversation's ticket leaves it behind until it
+expires (TICKET_LOCK_LIFETIME). Rasa 3.6 waits for `now_serving` to equal its own ticket,
+but the waiting ticket, issued with the same lifetime a moment later, usually expires in
+the same second, after which nothing ever equals it and the message waits until the
+caller gives up. Harbour's wait goes ahead as soon as no live ticket is ahead of its own.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict
+import asyncio
+import logging
+from typing import Any, Dict, Text
 from urllib.parse import urlsplit
 
-from rasa.core.lock_store import RedisLockStore
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+logger = logging.getLogger(__name__)
 
 
 def redis_arguments(url: str) -> Dict[str, Any]:
@@ -43,3 +54,16 @@ class HarbourRedisLockStore(RedisLockStore):
         options = dict(endpoint_config.kwargs)
         options.pop("type", None)
         super().__init__(**redis_arguments(endpoint_config.url or ""), **options)
+
+    async def _acquire_lock(self, conversation_id: Text, ticket: int, wait_time_in_seconds: float) -> TicketLock:
+        while True:
+            lock = self.get_lock(conversation_id)
+            if not lock:
+                break
+            ahead = [t for t in lock.tickets if t.number < ticket and not t.has_expired()]
+            if not ahead:
+                return lock
+            logger.debug("Waiting for %d earlier message(s) of conversation '%s'.", len(ahead), conversation_id)
+            await asyncio.sleep(wait_time_in_seconds)
+            self.update_lock(conversation_id)
+        raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")

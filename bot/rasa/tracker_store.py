@@ -28,7 +28,7 @@ from collections import OrderedDict
 from typing import Any, Iterator, Optional, Text, Tuple
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import settings
@@ -59,6 +59,13 @@ class HarbourSQLTrackerStore(SQLTrackerStore):
             # Rasa touches the database from its event loop's thread only.
             self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
             sa.event.listen(self.engine, "connect", _tune_sqlite)
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        elif self.engine.dialect.name != "sqlite":
+            # A database server can restart: test a pooled connection before using it, so the
+            # first message after a restart is stored instead of failing on a dead connection.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         # Served from memory only when one process owns the database (SQLite).
         single_process = self.engine.dialect.name == "sqlite"

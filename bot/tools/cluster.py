@@ -320,17 +320,25 @@ class Cluster:
 
     # --- the whole ----------------------------------------------------------------------
 
+    def _check_stores(self, external_only: bool) -> None:
+        for url, check, external in (
+            (self.db_url, check_database, self.external_db),
+            (self.redis_url, check_redis, self.external_redis),
+        ):
+            if external or not external_only:
+                try:
+                    check(url)
+                except Unreachable as problem:
+                    raise ClusterError(str(problem)) from None
+
     def start(self, timeout: float = 600) -> None:
+        self._check_stores(external_only=True)  # an operator's PostgreSQL or Redis: before anything starts
         ensure_packages(not self.external_db, not self.external_redis, self.log)
         if not self.external_db:
             self.start_postgres()
         if not self.external_redis:
             self.start_redis()
-        for url, check in ((self.db_url, check_database), (self.redis_url, check_redis)):
-            try:
-                check(url)
-            except Unreachable as problem:
-                raise ClusterError(str(problem)) from None
+        self._check_stores(external_only=False)
         self.start_nginx()
         for name in self.names():
             self.start_harbour(name)
@@ -462,7 +470,8 @@ def main(argv: Optional[list] = None) -> int:
         return 2
     topology = Topology.sized(args.web, args.rasa, args.actions, args.port)
     cluster = Cluster(topology, args.data, model, db_url=config.db_url, redis_url=config.redis_url)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         cluster.start()
         print(
