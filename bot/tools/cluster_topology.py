@@ -255,3 +255,9 @@ def compose_nginx() -> str:
         actions=[f"actions:{p['actions']}"],
         listen={"public": str(p["public"]), "rasa_lb": str(p["rasa_lb"]), "actions_lb": str(p["actions_lb"])},
     )
+
+
+if __name__ == "__main__":  # python -m bot.tools.cluster_topology > deploy/nginx.conf
+    import sys
+
+    sys.stdout.write(compose_nginx())
