@@ -32,7 +32,7 @@ from bot.tools.stack import free_port
 
 SCHOOL = "st-marys"  # a demo school in England (directory/schools.yml)
 SESSION_LIMIT = 12  # messages a minute per session, for the shared-limit test
-LOAD_SESSIONS, LOAD_SECONDS, THINK_SECONDS = 200, 60, 6.0
+LOAD_SESSIONS, LOAD_SECONDS, THINK_SECONDS = 200, 60, 10.0  # a parent reads, then types
 
 
 def session() -> str:
@@ -63,7 +63,10 @@ def cluster(trained_model):
     extra = {
         "HARBOUR_RATE_ADDRESS": "1000000",  # every simulated parent shares one address
         "HARBOUR_RATE_SESSION": str(SESSION_LIMIT),
-        "HARBOUR_RASA_TIMEOUT": "90",  # 200 sessions on 2 cores: slow replies are fine, failures are not
+        # 200 sessions on 2 shared cores: slow replies are fine, failures are not. The web
+        # app waits up to 100 s for Rasa, and Sanic lets it (its own limit is 60 s).
+        "HARBOUR_RASA_TIMEOUT": "100",
+        "SANIC_RESPONSE_TIMEOUT": "130",
     }
     harbour = Cluster(topology, data, trained_model, extra_env=extra, log=lambda _: None)
     try:
@@ -229,16 +232,18 @@ def test_retention_deletes_idle_conversations_from_postgresql(cluster):
 
 def test_200_concurrent_sessions_for_60_seconds_through_nginx_without_an_error(cluster):
     messages = ["hello", "what is sexting", "what is the age of consent", "we're in Wales", "who can help me"]
-    outcome = {"ok": 0, "errors": []}
+    outcome = {"ok": 0, "errors": [], "seconds": []}
 
     async def parent(client: aiohttp.ClientSession, deadline: float) -> None:
         sender, turn = session(), 0
         await asyncio.sleep(THINK_SECONDS * (hash(sender) % 100) / 100)  # parents don't all start at once
         while time.monotonic() < deadline:
             body = {"session": sender, "message": messages[turn % len(messages)], "school": SCHOOL}
+            started = time.monotonic()
             try:
                 async with client.post(f"{cluster.topology.public_url}/api/chat", json=body) as reply:
                     answer = await reply.json()
+                    outcome["seconds"].append(time.monotonic() - started)
                     if reply.status == 200 and texts(answer.get("messages", [])).strip():
                         outcome["ok"] += 1
                     else:
@@ -255,6 +260,10 @@ def test_200_concurrent_sessions_for_60_seconds_through_nginx_without_an_error(c
             await asyncio.gather(*(parent(client, deadline) for _ in range(LOAD_SESSIONS)))
 
     asyncio.run(load())
+    latencies = sorted(outcome["seconds"])
+    print(
+        f"\n200 sessions, {LOAD_SECONDS} s: {len(latencies)} replies, p95 {latencies[int(0.95 * len(latencies))]:.1f} s"
+    )
     assert outcome["errors"] == [], outcome["errors"][:5]
     assert outcome["ok"] >= LOAD_SESSIONS  # every parent got at least one answer
 
