@@ -170,9 +170,14 @@ class Cluster:
         password_file.chmod(0o600)
         _give(pgdata, user)
         _give(password_file, user)
-        for parent in [self.data, *self.data.parents]:  # PostgreSQL's user must reach its folder
-            if user and parent.stat().st_mode & 0o001 == 0:
-                parent.chmod(parent.stat().st_mode | 0o711)
+        if user:  # PostgreSQL's user must reach its folder
+            self.data.chmod(self.data.stat().st_mode | 0o711)
+            closed = [p for p in self.data.parents if p.stat().st_mode & 0o001 == 0]
+            if closed:
+                raise ClusterError(
+                    f"PostgreSQL runs as `{user}`, which cannot enter {closed[0]}: choose a --data folder "
+                    f"it can reach (e.g. under /var/lib or /tmp), or `chmod o+x {closed[0]}`"
+                )
         try:
             result = subprocess.run(
                 [
