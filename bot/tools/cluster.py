@@ -286,8 +286,17 @@ class Cluster:
         self._spawn("nginx", [nginx, "-p", str(self.data), "-c", str(conf), "-e", error_log, "-g", "daemon off;"])
 
     def harbour_env(self, kind: str, port: int) -> Dict[str, str]:
-        env = rasa_env()
-        env.update(self.topology.environment(kind, port, self.db_url, self.redis_url))
+        env = rasa_env()  # every setting from the environment, else its default (bot/settings.py)
+        env.update(
+            self.topology.environment(
+                kind,
+                port,
+                self.db_url,
+                self.redis_url,
+                retention_days=env["RETENTION_DAYS"],
+                purge_every=env["HARBOUR_PURGE_EVERY_SECONDS"],
+            )
+        )
         env.update(HARBOUR_MODEL=str(self.model), HARBOUR_DB_URL=self.db_url, **self.extra_env)
         return env
 

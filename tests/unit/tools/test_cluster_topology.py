@@ -115,3 +115,18 @@ def test_nginx_accepts_the_local_configuration(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_make_cluster_passes_the_operators_retention_settings_on(tmp_path, monkeypatch):
+    from bot.tools.cluster import Cluster
+
+    monkeypatch.setenv("RETENTION_DAYS", "7")
+    monkeypatch.setenv("HARBOUR_PURGE_EVERY_SECONDS", "3600")
+    cluster = Cluster(Topology(), tmp_path, tmp_path / "model.tar.gz", log=lambda _: None)
+    retention = cluster.harbour_env("retention", 0)
+    assert retention["RETENTION_DAYS"] == "7" and cluster.harbour_env("rasa", 5101)["RETENTION_DAYS"] == "7"
+    assert cluster.command("retention", 0)[-2:] == ["--every", "3600"]
+    rasa = cluster.harbour_env("rasa", 5101)
+    assert rasa["HARBOUR_TRACKER_CACHE_SECONDS"] == "0" and rasa["RASA_TELEMETRY_ENABLED"] == "false"
+    assert rasa["HARBOUR_DB_URL"].startswith(f"postgresql://harbour:{cluster._password()}@127.0.0.1:5433/")
+    assert (tmp_path / "secrets" / "db_password").stat().st_mode & 0o077 == 0  # only its owner reads it
