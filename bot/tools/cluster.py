@@ -19,9 +19,7 @@ The tests (tests/cluster/) and `make bench-scale` use `running_cluster`.
 from __future__ import annotations
 
 import argparse
-import glob
 import os
-import pwd
 import secrets
 import shutil
 import signal
@@ -37,73 +35,14 @@ import requests
 
 from bot import settings
 from bot.paths import ROOT
+from bot.tools.cluster_packages import ClusterError, ensure_packages, give, postgres_bin, service_user
 from bot.tools.cluster_topology import ENDPOINTS, Topology, local_nginx
 from bot.tools.preflight import Unreachable, check_database, check_redis
 from bot.tools.stack import rasa_env
 
-PACKAGES = ("postgresql", "redis-server", "nginx")
 DB_USER = "harbour"
 DB_NAME = "harbour"
 STOP_ORDER = ("web", "retention", "rasa", "actions", "nginx", "redis", "postgres")
-
-
-class ClusterError(RuntimeError):
-    """A problem an operator can fix, said in one line."""
-
-
-def postgres_bin() -> Optional[Path]:
-    """Debian's server binaries (/usr/lib/postgresql/<version>/bin), newest first."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"), key=lambda p: int(Path(p).parts[4]), reverse=True)
-    return Path(found[0]).parent if found else None
-
-
-def missing_programs(need_postgres: bool = True, need_redis: bool = True) -> List[str]:
-    missing = []
-    if need_postgres and postgres_bin() is None:
-        missing.append("postgresql")
-    if need_redis and not shutil.which("redis-server"):
-        missing.append("redis-server")
-    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
-        missing.append("nginx")
-    return missing
-
-
-def ensure_packages(need_postgres: bool = True, need_redis: bool = True, log: Callable[[str], None] = print) -> None:
-    """Installs Debian's packages when missing (as .ci/run does for Chromium), or says how."""
-    missing = missing_programs(need_postgres, need_redis)
-    if not missing:
-        return
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise ClusterError(f"{', '.join(missing)} missing: install with `sudo apt-get install {' '.join(PACKAGES)}`")
-    log(f"Harbour: installing {' '.join(missing)} with apt-get")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *missing]):
-        result = subprocess.run(command, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise ClusterError(f"`{' '.join(command)}` failed: {result.stderr.strip()[-500:]}")
-    still = missing_programs(need_postgres, need_redis)
-    if still:
-        raise ClusterError(f"{', '.join(still)} still missing after apt-get install")
-
-
-def _service_user(name: str) -> Optional[str]:
-    """Servers that refuse root (PostgreSQL) or should not keep it run as their own user."""
-    if os.geteuid() != 0:
-        return None
-    try:
-        pwd.getpwnam(name)
-    except KeyError:
-        if name == "postgres":
-            raise ClusterError("running as root, but there is no `postgres` user to run PostgreSQL as") from None
-        return None
-    return name
-
-
-def _give(path: Path, user: Optional[str]) -> None:
-    if user:
-        entry = pwd.getpwnam(user)
-        for item in [path, *path.rglob("*")]:
-            os.chown(item, entry.pw_uid, entry.pw_gid)
 
 
 class Cluster:
@@ -168,8 +107,8 @@ class Cluster:
         password_file = self.data / "postgres.pw"
         password_file.write_text(self._password())
         password_file.chmod(0o600)
-        _give(pgdata, user)
-        _give(password_file, user)
+        give(pgdata, user)
+        give(password_file, user)
         if user:  # PostgreSQL's user must reach its folder
             self.data.chmod(self.data.stat().st_mode | 0o711)
             closed = [p for p in self.data.parents if p.stat().st_mode & 0o001 == 0]
@@ -205,7 +144,7 @@ class Cluster:
             raise ClusterError(f"initdb failed: {result.stderr.strip()[-500:]}")
 
     def start_postgres(self) -> None:
-        user = _service_user("postgres")
+        user = service_user("postgres")
         self._init_postgres(user)
         command = [
             str(postgres_bin() / "postgres"),
@@ -246,10 +185,10 @@ class Cluster:
         return True
 
     def start_redis(self) -> None:
-        user = _service_user("redis")
+        user = service_user("redis")
         folder = self.data / "redis"
         folder.mkdir(exist_ok=True)
-        _give(folder, user)
+        give(folder, user)
         command = [
             shutil.which("redis-server") or "redis-server",
             "--port",
@@ -269,11 +208,11 @@ class Cluster:
         self._wait("Redis", lambda: self._answers(check_redis, self.redis_url), timeout=30)
 
     def start_nginx(self) -> None:
-        user = _service_user("www-data") or _service_user("nobody")
+        user = service_user("www-data") or service_user("nobody")
         temp = self.data / "nginx-temp"
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (temp / name).mkdir(parents=True, exist_ok=True)
-        _give(temp, user)
+        give(temp, user)
         conf = self.data / "nginx.conf"
         conf.write_text(local_nginx(self.topology, str(self.data), user))
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
