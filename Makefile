@@ -20,7 +20,7 @@ MODEL  := models/harbour.tar.gz
 # when the servers start, so changing it needs no retraining.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data bot/nlu -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: help install train run check test validate lint intent review feedback purge evaluate bench clean
+.PHONY: help install train run check test validate lint intent review feedback purge evaluate bench clean cluster bench-scale
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
 
 run: install train ## Install, train if needed, start the action server, Rasa, the web app and the daily purge (Ctrl-C stops all)
 	@bash scripts/run.sh
+
+cluster: install train ## Past one machine: nginx, WEB web apps, RASA Rasa servers, ACTIONS action servers (2 each), PostgreSQL, Redis (docs/deploy.md)
+	$(PY) -m bot.tools.cluster --web $(or $(WEB),2) --rasa $(or $(RASA),2) --actions $(or $(ACTIONS),2) --port $(or $(PORT),8080)
 
 validate: install ## Check data, domain, stories, responses, services and schools
 	$(RASA) data validate --config config.yml --domain domain.yml --data data \
@@ -84,6 +87,9 @@ bench: install train ## Harbour vs stock Rasa: training, start, memory, load at 
 	$(PY) bench/message_cost.py --model $(MODEL)
 	$(PY) bench/insight_cost.py
 	$(PY) bench/bench.py --seconds $(BENCH_SECONDS) --levels $(BENCH_LEVELS)
+
+bench-scale: install train ## Throughput and p95 through nginx with 1 and 2 Rasa servers, memory per process -> reports/bench-scale.md
+	$(PY) bench/bench_scale.py --model $(MODEL) --seconds $(BENCH_SECONDS) --sessions $(or $(SESSIONS),20)
 
 clean: ## Remove trained models, test results and caches (keeps .venv and var/)
 	rm -rf models results .pytest_cache .ruff_cache

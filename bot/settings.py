@@ -73,10 +73,16 @@ class Settings:
     # operator access), and widget beacons a minute per address.
     insight_token: str = _env("HARBOUR_INSIGHT_TOKEN", "")
     rate_beacon: int = _env("HARBOUR_RATE_BEACON", 60)
+    # Past one machine (deploy/, `make cluster`, docs/deploy.md): the PostgreSQL tracker store
+    # (empty: SQLite in HARBOUR_DB), Redis for Rasa's lock store, and the URL the web app posts
+    # to (empty: Rasa on loopback at RASA_PORT; in a cluster, nginx's Rasa upstream).
+    db_url: str = _env("HARBOUR_DB_URL", "")
+    redis_url: str = _env("HARBOUR_REDIS_URL", "")
+    rasa_upstream: str = _env("HARBOUR_RASA_URL", "")
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.rasa_port}"
+        return self.rasa_upstream.rstrip("/") or f"http://127.0.0.1:{self.rasa_port}"
 
 
 def load(environ: Optional[Mapping[str, str]] = None) -> Settings:

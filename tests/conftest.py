@@ -5,6 +5,7 @@
 - tests/stack/: starts servers (the whole stack, or the web app for the fuzz test);
 - tests/security/: replays the security probe's findings, one test per finding (some
   start the stack).
+- tests/cluster/: starts the cluster (PostgreSQL, Redis, nginx, several Rasa servers).
 Each test is marked with its lane (`pytest -m unit`, `-m model`, `-m stack`); `make test`
 runs them all. A unit test that asks for the trained model is an error.
 """
@@ -24,7 +25,7 @@ from bot.paths import ROOT  # noqa: E402
 from bot.tools.stack import train  # noqa: E402
 
 TESTS = Path(__file__).resolve().parent
-LANES = ("unit", "model", "stack", "security")
+LANES = ("unit", "model", "stack", "security", "cluster")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -9,7 +9,11 @@ in memory.
   (bot/settings.py, default 600) is served from memory on its next message instead of being read and
   replayed from the database. It is only served if nothing changed it since it was
   saved, and it is never kept longer than that, so purged conversations don't linger.
-  Set it to 0 when several Rasa servers share one database without sticky sessions.
+  Only for SQLite: on a database server (PostgreSQL, HARBOUR_DB_URL) several Rasa servers
+  may answer one conversation in turn (`make cluster` moves a conversation when its server
+  is down), so every message is read from the database there.
+- `db_url: ${HARBOUR_DB_URL}` (deploy/endpoints.yml) instead of dialect/host/db/...: the
+  store connects to that PostgreSQL URL.
 
 Used from endpoints.yml as `type: bot.rasa.tracker_store.HarbourSQLTrackerStore`. It
 replaces private parts of Rasa's store (bot/rasa/speedups/ PATCHED), so on another Rasa
@@ -24,11 +28,12 @@ from collections import OrderedDict
 from typing import Any, Iterator, Optional, Text, Tuple
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import settings
 from bot.insight.hook import InsightRecorder
+from bot.privacy.database import tracker_store_arguments
 from bot.rasa.speedups import supported
 
 SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000")
@@ -44,6 +49,9 @@ def _tune_sqlite(connection: Any, _record: Any) -> None:
 
 class HarbourSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        db_url = kwargs.pop("db_url", None)
+        if db_url:
+            kwargs.update(tracker_store_arguments(db_url))
         super().__init__(*args, **kwargs)
         self.tuned = supported()
         if self.tuned and self.engine.dialect.name == "sqlite":
@@ -53,7 +61,16 @@ class HarbourSQLTrackerStore(SQLTrackerStore):
             self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
             sa.event.listen(self.engine, "connect", _tune_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        self.cache_seconds = settings.load().tracker_cache_seconds if self.tuned else 0.0
+        elif self.engine.dialect.name != "sqlite":
+            # A database server can restart: test a pooled connection before using it, so the
+            # first message after a restart is stored instead of failing on a dead connection.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        # Served from memory only when one process owns the database (SQLite).
+        single_process = self.engine.dialect.name == "sqlite"
+        self.cache_seconds = settings.load().tracker_cache_seconds if self.tuned and single_process else 0.0
         # sender id -> (saved at, number of events saved, tracker)
         self._recent: "OrderedDict[Text, Tuple[float, int, DialogueStateTracker]]" = OrderedDict()
         self.insight = InsightRecorder(self.engine)  # daily counts, never content (bot/insight/)

@@ -14,17 +14,17 @@ import argparse
 import json
 import sys
 from collections import Counter
-from pathlib import Path
 from typing import Dict, Optional, Tuple
 
 from bot import settings
 from bot.privacy.conversations import events, since
+from bot.privacy.database import Store, describe, from_argument, is_url, location
 from bot.topics import content_topics
 
 CONTENT = set(content_topics())
 
 
-def helpful_counts(db: Path, days: float, now: Optional[float] = None) -> Dict[str, Counter]:
+def helpful_counts(db: Store, days: float, now: Optional[float] = None) -> Dict[str, Counter]:
     """{topic: Counter({"yes": n, "no": m})} over conversations active in the last `days`."""
     rows = events(db, ("user", "slot"), since(days, now), order="conversation")
     counts: Dict[str, Counter] = {}
@@ -56,12 +56,18 @@ def render(counts: Dict[str, Counter]) -> Tuple[str, int]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=Path(settings.load().db), help="SQLite tracker store (HARBOUR_DB)")
+    parser.add_argument(
+        "--db",
+        type=from_argument,
+        default=location(settings.load()),
+        help="SQLite tracker store (HARBOUR_DB) or PostgreSQL URL (HARBOUR_DB_URL, used when set)",
+    )
     parser.add_argument("--days", type=float, default=30)
     args = parser.parse_args(argv)
     table, answered = render(helpful_counts(args.db, args.days))
     if not answered:
-        print(f"No feedback in the last {args.days:g} days in {args.db}.")
+        where = describe(args.db) if is_url(args.db) else args.db  # never the password
+        print(f"No feedback in the last {args.days:g} days in {where}.")
         return 0
     print(table)
     return 0

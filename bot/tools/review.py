@@ -22,12 +22,13 @@ from typing import Dict, List, Optional
 from bot import settings
 from bot.paths import ROOT
 from bot.privacy.conversations import events, since
+from bot.privacy.database import Store, from_argument, location
 from bot.privacy.redact import redact
 
 FALLBACK = "nlu_fallback"
 
 
-def unsure_messages(db: Path, days: float, threshold: float, now: Optional[float] = None) -> Dict[str, List[str]]:
+def unsure_messages(db: Store, days: float, threshold: float, now: Optional[float] = None) -> Dict[str, List[str]]:
     """{best guess: [redacted message, ...]} for fallbacks and low-confidence messages."""
     grouped: Dict[str, List[str]] = defaultdict(list)
     seen = set()
@@ -69,7 +70,12 @@ def render(grouped: Dict[str, List[str]], days: float) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=Path(settings.load().db), help="SQLite tracker store (HARBOUR_DB)")
+    parser.add_argument(
+        "--db",
+        type=from_argument,
+        default=location(settings.load()),
+        help="SQLite tracker store (HARBOUR_DB) or PostgreSQL URL (HARBOUR_DB_URL, used when set)",
+    )
     parser.add_argument("--days", type=float, default=7)
     parser.add_argument("--threshold", type=float, default=0.5, help="confidence below this counts as unsure")
     parser.add_argument("--out", type=Path, default=None)

@@ -70,7 +70,10 @@ def rasa_forwarder(settings: Settings) -> Forward:
         url = f"{settings.rasa_url}/webhooks/rest/webhook"
         payload = {"sender": session, "message": message, "metadata": metadata}
         try:
-            async with clients[loop].post(url, json=payload, headers=secret_headers(settings.channel_secret)) as reply:
+            # The conversation header lets a load balancer keep a conversation on one Rasa
+            # server (deploy/nginx); the channel secret proves the request came from here.
+            headers = {"X-Harbour-Conversation": session, **secret_headers(settings.channel_secret)}
+            async with clients[loop].post(url, json=payload, headers=headers) as reply:
                 if reply.status != 200:
                     raise RasaUnavailable(f"Rasa answered {reply.status}")
                 return await reply.json()

@@ -41,6 +41,8 @@ PATCHED = (
     "rasa.core.tracker_store.SQLTrackerStore.engine",
     "rasa.core.tracker_store.SQLTrackerStore.sessionmaker",
     "rasa.core.tracker_store.SQLTrackerStore._additional_events",
+    # bot/rasa/lock_store.py (a dead server's expired ticket no longer blocks a conversation)
+    "rasa.core.lock_store.LockStore._acquire_lock",
     # bot/rasa/safety_net.py
     "rasa.core.tracker_store.FailSafeTrackerStore._on_tracker_store_error",
 )
