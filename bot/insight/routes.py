@@ -79,7 +79,7 @@ def parse_range(args, today: date) -> Tuple[date, date]:
 
 
 def add_insight_routes(app: Sanic, settings: Settings, schools: Dict[str, object]) -> None:
-    engine = store.engine_for(settings.db)
+    engine = store.engine_for(settings.db_url or settings.db)  # PostgreSQL in a cluster
     services = _service_names()
     topics = frozenset(content_topics())
     per_address = RateLimits(settings.rate_beacon, settings.rate_beacon, settings.rate_storage)

@@ -118,9 +118,20 @@ def delete_idle(db: Union[Path, str], before: float) -> int:
     return len(stale)
 
 
-def delete_conversation(db: Path, sender_id: str) -> int:
+def delete_conversation(db: Union[Path, str], sender_id: str) -> int:
     """Deletes one conversation whole (Clear chat and Quick exit in the widget); returns how
     many events went. A missing database or conversation deletes nothing and is no error."""
+    if is_url(db):
+        engine = _engine(db)
+        try:
+            with engine.begin() as connection:
+                table = sa.Table("events", sa.MetaData(), autoload_with=connection)
+                return connection.execute(table.delete().where(table.c.sender_id == sender_id)).rowcount
+        except sa.exc.NoSuchTableError:
+            return 0
+        finally:
+            engine.dispose()
+    db = Path(db)
     if not db.exists():
         return 0
     with sqlite3.connect(db, timeout=5) as connection:

@@ -236,8 +236,21 @@ class Cluster:
                 purge_every=env["HARBOUR_PURGE_EVERY_SECONDS"],
             )
         )
-        env.update(HARBOUR_MODEL=str(self.model), HARBOUR_DB_URL=self.db_url, **self.extra_env)
+        env.update(HARBOUR_MODEL=str(self.model), HARBOUR_DB_URL=self.db_url)
+        if kind == "web":
+            # Every web app must verify every other's sessions, and nginx (on loopback) is the
+            # one proxy whose X-Forwarded-For the rate limits may trust.
+            env.update(HARBOUR_SESSION_SECRET=self.session_secret(), HARBOUR_TRUSTED_PROXIES=self.topology.host)
+        env.update(self.extra_env)
         return env
+
+    def session_secret(self) -> str:
+        """One secret for all web apps, made once and kept in the data directory."""
+        path = self.data / "session-secret"
+        if not path.exists():
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
 
     def command(self, kind: str, port: int) -> List[str]:
         py = sys.executable

@@ -24,6 +24,7 @@ from sanic.response import HTTPResponse
 
 from bot import settings as harbour_settings
 from bot.insight.routes import add_insight_routes
+from bot.privacy.database import location
 from bot.rasa.channel_secret import secret_headers
 from bot.services.offline import unavailable_message
 from bot.services.schools import School, load_schools
@@ -130,7 +131,7 @@ def create_app(
     # The chat page in its iframe, signed sessions and "forget this chat" (issue 18).
     register_pages(app, schools)
     sessions = register_sessions(app, settings)
-    forward = forgetting(forward, sessions, Path(settings.db))
+    forward = forgetting(forward, sessions, location(settings))
 
     def error(status: int, message: str, origin: Optional[str] = None, **extra) -> HTTPResponse:
         body = {"error": message, **extra}

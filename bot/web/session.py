@@ -36,6 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.privacy.conversations import delete_conversation
+from bot.privacy.database import location
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def same_site(request: Request) -> bool:
 
 def register_sessions(app: Sanic, settings: Settings) -> Sessions:
     """Adds POST and DELETE /api/session to the app; returns the Sessions for /api/chat."""
-    db = Path(settings.db)
+    db = location(settings)  # the SQLite file, or HARBOUR_DB_URL in a cluster
     sessions = Sessions(load_secret(settings), forget_after=max(3600.0, 2 * settings.tracker_cache_seconds))
     no_store = {"Cache-Control": "no-store"}
 

@@ -15,7 +15,6 @@ import signal
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import aiohttp
@@ -29,14 +28,17 @@ from bot.tools.cluster import Cluster, ClusterError, ensure_packages
 from bot.tools.cluster_topology import Topology
 from bot.tools.feedback import helpful_counts
 from bot.tools.stack import free_port
+from bot.web.session import Sessions
 
+SESSION_SECRET = "cluster-test-session-secret-not-a-real-one"
 SCHOOL = "st-marys"  # a demo school in England (directory/schools.yml)
 SESSION_LIMIT = 12  # messages a minute per session, for the shared-limit test
 LOAD_SESSIONS, LOAD_SECONDS, THINK_SECONDS = 200, 60, 10.0  # a parent reads, then types
 
 
 def session() -> str:
-    return str(uuid.uuid4())
+    """A session as POST /api/session issues it: signed with the cluster's shared secret."""
+    return Sessions(SESSION_SECRET.encode()).issue()
 
 
 def texts(messages) -> str:
@@ -67,6 +69,7 @@ def cluster(trained_model):
         # app waits up to 100 s for Rasa, and Sanic lets it (its own limit is 60 s).
         "HARBOUR_RASA_TIMEOUT": "100",
         "SANIC_RESPONSE_TIMEOUT": "130",
+        "HARBOUR_SESSION_SECRET": SESSION_SECRET,
     }
     harbour = Cluster(topology, data, trained_model, extra_env=extra, log=lambda _: None)
     try:
