@@ -234,13 +234,10 @@ class Cluster:
                 self.redis_url,
                 retention_days=env["RETENTION_DAYS"],
                 purge_every=env["HARBOUR_PURGE_EVERY_SECONDS"],
+                session_secret=self.session_secret() if kind == "web" else "",
             )
         )
         env.update(HARBOUR_MODEL=str(self.model), HARBOUR_DB_URL=self.db_url)
-        if kind == "web":
-            # Every web app must verify every other's sessions, and nginx (on loopback) is the
-            # one proxy whose X-Forwarded-For the rate limits may trust.
-            env.update(HARBOUR_SESSION_SECRET=self.session_secret(), HARBOUR_TRUSTED_PROXIES=self.topology.host)
         env.update(self.extra_env)
         return env
 

@@ -48,6 +48,11 @@ ENVIRONMENT = {
         "HARBOUR_RATE_STORAGE",
         "SANIC_PROXIES_COUNT",
         "SANIC_REAL_IP_HEADER",
+        # One secret for every web app, so each verifies the others' sessions; nginx is the
+        # proxy whose X-Forwarded-For the rate limits trust; Clear chat and insight use PostgreSQL.
+        "HARBOUR_SESSION_SECRET",
+        "HARBOUR_TRUSTED_PROXIES",
+        "HARBOUR_DB_URL",
     ),
     "retention": ("HARBOUR_DB_URL", "RETENTION_DAYS", "HARBOUR_PURGE_EVERY_SECONDS"),
 }
@@ -101,7 +106,14 @@ class Topology:
         )
 
     def environment(
-        self, kind: str, port: int, db_url: str, redis_url: str, retention_days: str = "30", purge_every: str = "86400"
+        self,
+        kind: str,
+        port: int,
+        db_url: str,
+        redis_url: str,
+        retention_days: str = "30",
+        purge_every: str = "86400",
+        session_secret: str = "",
     ) -> Dict[str, str]:
         """The variables ENVIRONMENT[kind] names, with their values on this machine."""
         values = {
@@ -121,6 +133,8 @@ class Topology:
             "SANIC_PROXIES_COUNT": "1",
             "SANIC_REAL_IP_HEADER": "x-real-ip",
             "HARBOUR_PURGE_EVERY_SECONDS": purge_every,
+            "HARBOUR_SESSION_SECRET": session_secret,
+            "HARBOUR_TRUSTED_PROXIES": self.host,
         }
         env = {name: values[name] for name in ENVIRONMENT[kind]}
         env.update(self.extra)
