@@ -14,10 +14,12 @@ from bot.tools import blind
 # Issue 14's targets.
 MIN_ACCURACY, MIN_MACRO_F1, MIN_TOPIC_F1 = 0.90, 0.88, 0.75
 MAX_CLARIFY_OR_CHECK = 0.10
-# Crisis floors: what the blind set measured when these gates were set. Issue 13's targets
-# (recall >= 0.98 overall and >= 0.95 per category, false alarms <= 0.05) are not met yet;
-# raise these as the model improves, never lower them.
-MIN_RECALL, MIN_CATEGORY_RECALL, MAX_FALSE_ALARMS = 0.97, 0.88, 0.20
+# Crisis floors on tests/blind/crisis.yml (the fourth edition, written after the danger
+# gate was built and measured once): what it measured when these gates were set, rounded
+# down. Issue 13's targets (recall >= 0.98 overall and >= 0.95 per category, false alarms
+# <= 0.05) are not all met; raise these as the model improves, never lower them, and have a
+# new set written rather than tuning to this one (tests/blind/crisis_v1-v3.yml are kept).
+MIN_RECALL, MIN_CATEGORY_RECALL, MAX_FALSE_ALARMS = 0.90, 0.72, 0.07
 
 
 @pytest.fixture(scope="module")
