@@ -130,7 +130,7 @@ class CrisisDetector(RuleComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"danger_at": 0.5, "possible_at": 0.2, "pattern_floor": 0.05, "hold_at": 0.1}
+        return {"danger_at": 0.5, "possible_at": 0.2, "pattern_floor": 0.05, "hold_at": 0.1, "conversation_at": 0.9}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -152,6 +152,10 @@ class CrisisDetector(RuleComponent):
             self._config["possible_at"],
             self._config["pattern_floor"],
         )
+        if tier == "possible" and floor is None and self._plainly_conversation(message):
+            # "we're in Manchester", "she's 14": the classifier is sure the parent is telling
+            # where they live or answering a question, and no pattern sees danger.
+            tier = "none"
         if tier == "none" and cry_for_help(text):
             tier = "possible"
         others = [r for r in ranking if r[INTENT_NAME_KEY] not in (self.INTENT, self.POSSIBLE)]
@@ -182,6 +186,14 @@ class CrisisDetector(RuleComponent):
             )
             message.set(INTENT, fallback, add_to_output=True)
             message.set(INTENT_RANKING_KEY, others, add_to_output=True)
+
+
+    def _plainly_conversation(self, message: Message) -> bool:
+        top = message.get(INTENT) or {}
+        return (
+            top.get(INTENT_NAME_KEY) not in _holdable() | {self.INTENT, NLU_FALLBACK_INTENT_NAME}
+            and (top.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self._config["conversation_at"]
+        )
 
 
 @lru_cache(maxsize=1)
