@@ -17,6 +17,10 @@ def decide(text, intent, confidence, gate):
     return message.get(NLU_INFO)["tier"], message.get(INTENT)["name"]
 
 
+def test_a_topic_the_classifier_is_sure_of_is_not_a_possible_danger():
+    assert decide("they want money or they'll share his video", "sextortion", 0.9, 0.3) == ("none", "sextortion")
+
+
 def test_saying_where_you_live_is_not_a_possible_danger():
     assert decide("we're in Manchester", "inform_location", 0.99, 0.35) == ("none", "inform_location")
 
