@@ -55,7 +55,7 @@ def harbour(trained_model, tmp_path_factory):
 def chat(harbour, message: str, session: str = "") -> dict:
     response = requests.post(
         f"{harbour.web_url}/api/chat",
-        json={"session": session or str(uuid.uuid4()), "message": message, "school": "st-marys"},
+        json={"session": session or harbour.new_session(), "message": message, "school": "st-marys"},
         timeout=60,
     )
     assert response.status_code == 200, response.text
@@ -92,7 +92,7 @@ SECRETS = {
 
 
 def test_m5_no_log_line_holds_what_a_parent_wrote(harbour):
-    session, sender = str(uuid.uuid4()), f"probe-{uuid.uuid4()}"
+    session, sender = harbour.new_session(), f"probe-{uuid.uuid4()}"
     details = (
         f"my daughter {SECRETS['name']} gave her number {SECRETS['phone']} and email {SECRETS['email']} "
         f"to a man who lives in {SECRETS['sentence']}"

@@ -80,13 +80,16 @@ class Parent:
         self.tracker = f"{harbour.url}/conversations/{{}}/tracker"
         self.journey = journey
         self.facts = journey.get("facts") or {}
-        self.session = uuid.uuid4().hex
+        self.session = harbour.new_session()  # signed, as the chat page gets one
+        self.conversation = self.session[:32]  # the sender id Rasa stores
         self.transcript: List[Tuple[str, List[dict]]] = []
         self.place_known_at: Optional[int] = None  # the first exchange after which it knew
         self.typed: set = set()  # facts already typed once in answer to a question
 
     def send(self, message: str) -> List[dict]:
-        response = requests.post(self.url, json={"session": self.session, "message": message}, timeout=60)
+        # A tapped button goes as "payload", typed text as "message" (issue 18, M1).
+        field = "payload" if message.startswith("/") else "message"
+        response = requests.post(self.url, json={"session": self.session, field: message}, timeout=60)
         response.raise_for_status()
         messages = response.json()["messages"]
         self.transcript.append((message, messages))
@@ -95,7 +98,7 @@ class Parent:
         return messages
 
     def location(self) -> Optional[str]:
-        url = self.tracker.format(self.session)
+        url = self.tracker.format(self.conversation)
         response = requests.get(url, params={"token": TOKEN, "include_events": "NONE"}, timeout=30)
         response.raise_for_status()
         return (response.json().get("slots") or {}).get("location")
