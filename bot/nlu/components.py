@@ -130,7 +130,14 @@ class CrisisDetector(RuleComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"danger_at": 0.5, "possible_at": 0.15, "pattern_floor": 0.05, "hold_at": 0.1, "sure_at": 0.8}
+        return {
+            "danger_at": 0.5,
+            "possible_at": 0.15,
+            "pattern_floor": 0.05,
+            "hold_at": 0.1,
+            "sure_at": 0.8,
+            "certain_at": 0.9,
+        }
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -152,7 +159,16 @@ class CrisisDetector(RuleComponent):
             self._config["possible_at"],
             self._config["pattern_floor"],
         )
-        if tier == "possible" and floor is None and self._classifier_is_sure(message):
+        if (
+            tier == "danger"
+            and floor is None
+            and learned < self._config["certain_at"]
+            and self._classifier_is_sure(message)
+        ):
+            # The two models disagree (the gate says danger, the classifier is sure of another
+            # topic): ask whether the child is safe, with the emergency number first.
+            tier = "possible"
+        elif tier == "possible" and floor is None and self._classifier_is_sure(message):
             # "we're in Manchester", "someone wants money or they'll share his video": the
             # intent classifier is sure of another topic, no pattern sees danger, and the gate
             # is only in doubt. On the validation folds this kept recall and cut false alarms.
@@ -187,7 +203,6 @@ class CrisisDetector(RuleComponent):
             )
             message.set(INTENT, fallback, add_to_output=True)
             message.set(INTENT_RANKING_KEY, others, add_to_output=True)
-
 
     def _classifier_is_sure(self, message: Message) -> bool:
         top = message.get(INTENT) or {}

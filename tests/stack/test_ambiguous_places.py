@@ -4,8 +4,6 @@ correction (a tap, or typed) moves every later answer to the right region."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import requests
 
@@ -21,10 +19,11 @@ def harbour(trained_model, tmp_path_factory):
 class Parent:
     def __init__(self, harbour) -> None:
         self.url = f"{harbour.web_url}/api/chat"
-        self.session = uuid.uuid4().hex
+        self.session = harbour.new_session()  # signed, as the chat page gets one
 
     def say(self, message: str) -> list:
-        response = requests.post(self.url, json={"session": self.session, "message": message}, timeout=60)
+        field = "payload" if message.startswith("/") else "message"  # a tapped button (issue 18, M1)
+        response = requests.post(self.url, json={"session": self.session, field: message}, timeout=60)
         response.raise_for_status()
         return response.json()["messages"]
 

@@ -35,4 +35,10 @@ def test_a_pattern_still_raises_the_alarm_even_in_a_plain_answer():
 
 
 def test_the_gate_sure_of_danger_is_never_overruled():
-    assert decide("we're in Leeds", "inform_location", 0.99, 0.8) == ("danger", "immediate_danger")
+    assert decide("we're in Leeds", "inform_location", 0.99, 0.95) == ("danger", "immediate_danger")
+
+
+def test_when_the_gate_says_danger_and_the_classifier_is_sure_of_a_topic_harbour_asks():
+    tier, intent = decide("he says he'll leave her if she won't send pics", "unhealthy_relationship", 0.9, 0.6)
+    assert (tier, intent) == ("possible", "possible_danger")
+    assert decide("he says he'll hurt her tonight", "unhealthy_relationship", 0.9, 0.95)[0] == "danger"
