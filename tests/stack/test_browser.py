@@ -313,7 +313,9 @@ def test_long_text_is_never_cut_and_a_refusal_keeps_it_in_the_box(page):
     refusal = '{"error": "Please keep messages under 1000 characters.", "messages": [{"text": "If a child is in danger now, call 999."}]}'
     page.route("**/api/chat", lambda route: route.fulfill(status=413, content_type="application/json", body=refusal))
     chat(page).get_by_role("button", name="Send").click()
-    chat(page).locator(".msg.bot").filter(has_text="If a child is in danger now, call 999.").wait_for(timeout=10000)
+    chat(page).locator(".msg.bot").filter(has_text="If a child is in danger now, call 999.").last.wait_for(
+        timeout=10000
+    )
     assert box.input_value() == text
     box.fill(text[:900])
     assert count.inner_text() == "100 characters left"

@@ -167,13 +167,14 @@ def test_a_real_conversation_a_card_click_and_a_quick_exit_are_counted_without_w
     before = {m: counted(stack, m) for m in ("conversation", "answer", "click_website", "quick_exit")}
     page.goto(stack.web_url + "/")
     page.get_by_role("button", name="Talk to Harbour").click()
-    page.get_by_label("Type your message").fill(MESSAGE)
-    page.get_by_role("button", name="Send").click()
-    page.locator(".card").first.wait_for(timeout=30000)
-    website = page.locator(".card a[target=_blank]").first
+    frame = page.frame_locator("iframe[title='Harbour chat']")  # the chat runs in Harbour's own iframe
+    frame.get_by_label("Type your message").fill(MESSAGE)
+    frame.get_by_role("button", name="Send").click()
+    frame.locator(".card").first.wait_for(timeout=30000)
+    website = frame.locator(".card a[target=_blank]").first
     with page.context.expect_page():
         website.click()
-    page.get_by_role("button", name="Quick exit: leave this page now").click()
+    frame.get_by_role("button", name="Quick exit: leave this page now").click()
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and counted(stack, "quick_exit") == before["quick_exit"]:
         time.sleep(0.2)
