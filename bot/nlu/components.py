@@ -225,11 +225,11 @@ def danger_tier(
 
     `pattern` is None, "pattern" (a danger pattern fired) or "acute" (danger stated so
     plainly that no question or past-event guard overrules it). Patterns only add alarms:
-    with a pattern, any probability of at least `pattern_floor` asks whether the child is
-    safe; an acute pattern is never "none", and with the gate's doubt it is danger. On the validation folds, patterns alone fired on one near-miss in ten
+    with a pattern, the gate's doubt is danger and any probability of at least
+    `pattern_floor` asks whether the child is safe; an acute pattern is never "none". On the validation folds, patterns alone fired on one near-miss in ten
     (the news, the past, the parent's own words), which the floor keeps out.
     """
-    if learned >= danger_at or (pattern == "acute" and learned >= possible_at):
+    if learned >= danger_at or (pattern and learned >= possible_at):
         return "danger"
     if learned >= possible_at or pattern == "acute" or (pattern and learned >= pattern_floor):
         return "possible"

@@ -56,7 +56,7 @@ def test_encoder_is_asked_only_when_it_can_change_the_answer(row, expected):
         (0.9, None, "danger"),
         (0.3, None, "possible"),
         (0.1, None, "none"),
-        (0.3, "pattern", "possible"),  # a pattern with the model's doubt: ask if the child is safe
+        (0.3, "pattern", "danger"),  # a pattern turns the model's doubt into an alarm
         (0.1, "pattern", "possible"),  # ... and a small probability into the question
         (0.01, "pattern", "none"),  # the gate is sure: the news, the past, a figure of speech
         (0.01, "acute", "possible"),  # "he's on the roof": never none
