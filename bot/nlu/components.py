@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.classifier import NLU_INFO
-from bot.nlu.crisis import crisis_confidence, cry_for_help, plainly_stated
+from bot.nlu.crisis import GUARDS, assess, crisis_confidence, cry_for_help, plainly_stated
 from bot.nlu.entity_rules import EntityRules
 from bot.nlu.readability import is_readable
 from bot.topics import content_topics
@@ -159,14 +159,11 @@ class CrisisDetector(RuleComponent):
             self._config["possible_at"],
             self._config["pattern_floor"],
         )
-        if (
-            tier == "danger"
-            and floor is None
-            and learned < self._config["certain_at"]
-            and self._classifier_is_sure(message)
-        ):
-            # The two models disagree (the gate says danger, the classifier is sure of another
-            # topic): ask whether the child is safe, with the emergency number first.
+        doubted = self._classifier_is_sure(message) or assess(text).reason in GUARDS
+        if tier == "danger" and floor is None and learned < self._config["certain_at"] and doubted:
+            # The gate says danger, but the classifier is sure of another topic, or the words
+            # are a figure of speech, the past, a question or the news (bot/nlu/crisis.py):
+            # ask whether the child is safe, with the emergency number first.
             tier = "possible"
         elif tier == "possible" and floor is None and self._classifier_is_sure(message):
             # "we're in Manchester", "someone wants money or they'll share his video": the

@@ -186,6 +186,19 @@ _resolved = re.compile(
 )
 
 
+# The reasons _guard gives: the words only sound like danger.
+GUARDS = frozenset(
+    {
+        "a general question",
+        "a controlling threat in a relationship",
+        "the child is safe now",
+        "a past event",
+        "the news or another family",
+        "a figure of speech",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Verdict:
     crisis: bool

@@ -19,7 +19,11 @@ def intents(trained_model):
 
 
 def test_crisis_recall_and_false_alarms_through_the_pipeline(intents):
-    missed = [t for t in CRISIS if intents[t] != "immediate_danger"]
+    # A crisis is caught by the danger reply or by the possible-danger check, which opens with
+    # the emergency number (as issue 13 counts it). On this regression set a false alarm is
+    # the full danger reply to a message that is not one; the blind gate
+    # (tests/model/test_blind_gates.py) also counts the check.
+    missed = [t for t in CRISIS if intents[t] not in ("immediate_danger", "possible_danger")]
     alarms = [t for t in NOT_CRISIS if intents[t] == "immediate_danger"]
     recall, false_alarms = 1 - len(missed) / len(CRISIS), len(alarms) / len(NOT_CRISIS)
     assert recall >= MIN_RECALL, f"recall {recall:.3f}; missed {missed}"

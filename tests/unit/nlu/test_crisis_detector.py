@@ -42,3 +42,7 @@ def test_when_the_gate_says_danger_and_the_classifier_is_sure_of_a_topic_harbour
     tier, intent = decide("he says he'll leave her if she won't send pics", "unhealthy_relationship", 0.9, 0.6)
     assert (tier, intent) == ("possible", "possible_danger")
     assert decide("he says he'll hurt her tonight", "unhealthy_relationship", 0.9, 0.95)[0] == "danger"
+
+
+def test_a_figure_of_speech_the_gate_reads_as_danger_is_asked_about_not_declared():
+    assert decide("she's dying to get a phone", "parent_support", 0.5, 0.7) == ("possible", "possible_danger")
