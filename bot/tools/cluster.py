@@ -26,7 +26,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional
@@ -316,12 +315,15 @@ class Cluster:
 
     def _probe(self) -> bool:
         try:
+            issued = requests.post(f"{self.topology.public_url}/api/session", timeout=10)
+            if issued.status_code != 201:
+                return False
             reply = requests.post(
                 f"{self.topology.public_url}/api/chat",
-                json={"session": str(uuid.uuid4()), "message": "hello"},
+                json={"session": issued.json()["session"], "message": "hello"},
                 timeout=30,
             )
-        except requests.RequestException:
+        except (requests.RequestException, ValueError, KeyError):
             return False
         return reply.status_code == 200
 

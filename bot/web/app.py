@@ -102,7 +102,7 @@ def create_app(
     forward = forward or rasa_forwarder(settings)
     limits = RateLimits(settings.rate_session, settings.rate_address, settings.rate_storage)
     trusted_proxies = parse_networks(settings.trusted_proxies)
-    offered = OfferedButtons()
+    offered = OfferedButtons(storage_uri=settings.rate_storage)  # shared through Redis in a cluster
     # Built into widget.js: the launcher's colours. Everything else is in the chat page.
     widget_config = {s.id: {"primary": s.theme.primary, "text": s.theme.text_on_primary} for s in schools.values()}
     themes = json.dumps(widget_config)
