@@ -19,7 +19,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from typing import Callable, FrozenSet, Iterable, Tuple
+from typing import Callable, FrozenSet, Iterable, Optional, Tuple
 
 logger = logging.getLogger(__name__)
 MAX_PAYLOAD_CHARS = 300
@@ -51,12 +51,13 @@ class OfferedButtons:
         except Exception as problem:  # noqa: BLE001 - each web app still knows what it offered
             logger.warning("Offered buttons: can't reach the shared store (%s)", type(problem).__name__)
 
-    def _shared_accepts(self, session: str, payload: str) -> bool:
+    def _shared_accepts(self, session: str, payload: str) -> Optional[bool]:
+        """What the shared store says (it knows the latest reply from any web app), or None."""
         try:
             stored = self._shared.get(f"harbour-offered:{session}")
         except Exception as problem:  # noqa: BLE001
             logger.warning("Offered buttons: can't reach the shared store (%s)", type(problem).__name__)
-            return False
+            return None
         return bool(stored) and payload in json.loads(stored)
 
     def remember(self, session: str, messages: Iterable[dict]) -> None:
@@ -82,10 +83,12 @@ class OfferedButtons:
             self._offered.popitem(last=False)
 
     def accepts(self, session: str, payload: str) -> bool:
+        if self._shared is not None:
+            shared = self._shared_accepts(session, payload)
+            if shared is not None:
+                return shared
         expires, payloads = self._offered.get(session, (0.0, frozenset()))
-        if expires > self.clock() and payload in payloads:
-            return True
-        return self._shared is not None and self._shared_accepts(session, payload)
+        return expires > self.clock() and payload in payloads
 
     def __len__(self) -> int:
         return len(self._offered)
