@@ -1,9 +1,9 @@
 """What the crisis layer costs per message, in process: Harbour's model with and without it.
 
-"Without" skips the crisis tiers (bot/nlu/components.py CrisisDetector), stops the
-classifier from calling the encoder just because it saw a hint of danger or a danger
-pattern (bot/nlu/cascade.needs_encoder's danger_above, bot/nlu/crisis.assess), and skips
-scoring the end of long messages (bot/nlu/cascade.last_lines). Both runs
+"Without" skips the danger gate (bot/nlu/danger_gate.py) and the crisis tiers
+(bot/nlu/components.py CrisisDetector), and stops the classifier from calling the encoder
+just because it saw a hint of danger or a danger pattern (bot/nlu/cascade.needs_encoder's
+danger_above, bot/nlu/crisis.assess). Both runs
 parse the same held-out parent messages, interleaved, after a warm-up. Issue 13's budget:
 at most 5 ms added to p95.
 
@@ -29,6 +29,7 @@ thinc_without_tensorflow()
 from bot.nlu import cascade, classifier  # noqa: E402
 from bot.nlu.components import CrisisDetector  # noqa: E402
 from bot.nlu.crisis import Verdict  # noqa: E402
+from bot.nlu.danger_gate import DangerGate  # noqa: E402
 from bot.nlu_examples import examples, plain_text  # noqa: E402
 from bot.paths import ROOT  # noqa: E402
 
@@ -45,7 +46,7 @@ async def timings(model: Path, texts: List[str], rounds: int) -> Dict[str, List[
     original_process = CrisisDetector.process
     original_needs = cascade.needs_encoder
     original_assess = classifier.assess
-    original_last_lines = cascade.last_lines
+    original_gate = DangerGate.process
 
     def without_layer(on: bool) -> None:
         CrisisDetector.process = original_process if on else (lambda self, messages: messages)
@@ -53,7 +54,7 @@ async def timings(model: Path, texts: List[str], rounds: int) -> Dict[str, List[
             original_needs if on else (lambda row, classes, unsure, danger: original_needs(row, classes, unsure, 2.0))
         )
         classifier.assess = original_assess if on else (lambda text: Verdict(False, "off"))
-        cascade.last_lines = original_last_lines if on else (lambda text, longer_than, keep=240: "")
+        DangerGate.process = original_gate if on else (lambda self, messages: messages)
 
     for text in texts[:50]:  # warm-up
         await agent.parse_message(text)
