@@ -95,10 +95,11 @@ def web_url(cluster: Cluster, index: int) -> str:
 
 def rasa_server(cluster: Cluster, sender: str, message: str) -> str:
     """Posts straight to nginx's Rasa upstream, as a web app does; returns the server that answered."""
+    conversation = sender[:32]  # what the web app sends Rasa for a signed session (bot/web/session.py)
     reply = requests.post(
         f"{cluster.topology.rasa_lb_url}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
-        headers={"X-Harbour-Conversation": sender},
+        json={"sender": conversation, "message": message},
+        headers={"X-Harbour-Conversation": conversation},
         timeout=120,
     )
     assert reply.status_code == 200
