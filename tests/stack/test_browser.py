@@ -378,7 +378,13 @@ def test_the_schools_colours_reach_the_launcher_and_the_chat_with_no_policy_viol
     assert launcher.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(106, 27, 77)"
     open_widget(page)
     header = chat(page).locator("header.head")
-    assert header.evaluate("h => getComputedStyle(h).backgroundColor") == "rgb(106, 27, 77)"
+    colour = ""
+    for _ in range(50):  # the chat page applies the school's theme once its script has run
+        colour = header.evaluate("h => getComputedStyle(h).backgroundColor")
+        if colour == "rgb(106, 27, 77)":
+            break
+        page.wait_for_timeout(100)
+    assert colour == "rgb(106, 27, 77)"
     assert [line for line in console if "Content Security Policy" in line] == []
     page.context.close()
 
