@@ -27,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.classifier import NLU_INFO
-from bot.nlu.crisis import GUARDS, assess, crisis_confidence, cry_for_help, plainly_stated
+from bot.nlu.crisis import GUARDS, PATTERN_CONFIDENCE, assess, cry_for_help
 from bot.nlu.entity_rules import EntityRules
 from bot.nlu.readability import is_readable
 from bot.topics import content_topics
@@ -151,15 +151,16 @@ class CrisisDetector(RuleComponent):
         # The danger gate's answer when it ran (bot/nlu/danger_gate.py), else the classifier's.
         learned = float(info.get("gate", info.get("danger", said or 0.0)))
         text = message.get(TEXT) or ""
-        floor = crisis_confidence(text, None)
+        verdict = assess(text)  # the patterns in bot/nlu/crisis.py, once per message
+        floor = PATTERN_CONFIDENCE if verdict.crisis else None
         tier = danger_tier(
             learned,
-            "acute" if floor is not None and plainly_stated(text) else ("pattern" if floor is not None else None),
+            "acute" if verdict.acute else ("pattern" if verdict.crisis else None),
             self._config["danger_at"],
             self._config["possible_at"],
             self._config["pattern_floor"],
         )
-        doubted = self._classifier_is_sure(message) or assess(text).reason in GUARDS
+        doubted = self._classifier_is_sure(message) or verdict.reason in GUARDS
         if tier == "danger" and floor is None and learned < self._config["certain_at"] and doubted:
             # The gate says danger, but the classifier is sure of another topic, or the words
             # are a figure of speech, the past, a question or the news (bot/nlu/crisis.py):

@@ -186,7 +186,9 @@ _resolved = re.compile(
 )
 
 
-# The reasons _guard gives: the words only sound like danger.
+# The confidence a danger pattern gives `immediate_danger`.
+PATTERN_CONFIDENCE = 0.99
+# The reasons the guards give: the words only sound like danger.
 GUARDS = frozenset(
     {
         "a general question",
@@ -203,17 +205,12 @@ GUARDS = frozenset(
 class Verdict:
     crisis: bool
     reason: str
+    acute: bool = False  # an ACUTE pattern: stated so plainly that only "safe now" or a figure of speech overrules it
 
 
 def _normal(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'")
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _guard(text: str) -> Optional[str]:
-    if any(p.search(text) for p in _acute):
-        return _plain_guard(text)
-    return _full_guard(text)
 
 
 def _plain_guard(text: str) -> Optional[str]:
@@ -260,19 +257,14 @@ def _figure_of_speech(text: str) -> Optional[str]:
 def assess(text: str) -> Verdict:
     """Whether the message describes a child at immediate risk, and why."""
     text = _normal(text)
-    guard = _guard(text)
-    hit = next((p.pattern for p in _danger if p.search(text)), None)
+    acute = any(p.search(text) for p in _acute)
+    guard = _plain_guard(text) if acute else _full_guard(text)
     if guard:
         return Verdict(False, guard)
+    hit = next((p.pattern for p in _danger if p.search(text)), None)
     if not hit:
         return Verdict(False, "no danger pattern")
-    return Verdict(True, hit)
-
-
-def plainly_stated(text: str) -> bool:
-    """Whether an ACUTE pattern fires and no guard it yields to applies."""
-    text = _normal(text)
-    return any(p.search(text) for p in _acute) and _plain_guard(text) is None
+    return Verdict(True, hit, acute)
 
 
 def crisis_confidence(text: str, classifier_says: Optional[float]) -> Optional[float]:
@@ -283,7 +275,7 @@ def crisis_confidence(text: str, classifier_says: Optional[float]) -> Optional[f
     """
     verdict = assess(text)
     if verdict.crisis:
-        return max(0.99, classifier_says or 0.0)
+        return max(PATTERN_CONFIDENCE, classifier_says or 0.0)
     if verdict.reason == "no danger pattern" and (classifier_says or 0.0) >= 0.6:
         return classifier_says
     return None
