@@ -47,6 +47,21 @@ def danger_category(message: Message) -> Optional[str]:
     return str(category) if category else None
 
 
+def save_arrays(model_storage: ModelStorage, resource: Resource, filename: str, arrays: Dict[str, np.ndarray]) -> None:
+    """A component's weights, as plain arrays in the model (no pickle)."""
+    with model_storage.write_to(resource) as directory:
+        np.savez(directory / filename, **arrays)
+
+
+def load_arrays(model_storage: ModelStorage, resource: Resource, filename: str, what: str) -> Dict[str, np.ndarray]:
+    try:
+        with model_storage.read_from(resource) as directory:
+            with np.load(directory / filename, allow_pickle=False) as stored:
+                return {key: stored[key] for key in stored.files}
+    except (ValueError, FileNotFoundError, OSError) as error:
+        raise RuntimeError(f"Harbour's {what} is missing from the model: retrain it (make train)") from error
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class HarbourIntentClassifier(IntentClassifier, GraphComponent):
     """Sparse logistic regression, with the sentence encoder's vote when it pays."""
@@ -184,8 +199,7 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
         for prefix, model in (("sparse", self.sparse), ("dense", self.dense)):
             if model is not None:
                 arrays.update(model.as_arrays(prefix))
-        with self._model_storage.write_to(self._resource) as directory:
-            np.savez(directory / "classifier.npz", **arrays)
+        save_arrays(self._model_storage, self._resource, "classifier.npz", arrays)
 
     @classmethod
     def load(
@@ -196,14 +210,7 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "HarbourIntentClassifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                with np.load(directory / "classifier.npz", allow_pickle=False) as stored:
-                    arrays = {key: stored[key] for key in stored.files}
-        except (ValueError, FileNotFoundError, OSError) as error:
-            raise RuntimeError(
-                "Harbour's intent classifier is missing from the model: retrain it (make train)"
-            ) from error
+        arrays = load_arrays(model_storage, resource, "classifier.npz", "intent classifier")
 
         def model(prefix: str) -> Optional[cascade.LinearModel]:
             if f"{prefix}_coef" not in arrays:

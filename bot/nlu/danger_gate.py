@@ -28,7 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu import cascade
-from bot.nlu.classifier import EMBEDDING, NLU_INFO, danger_category
+from bot.nlu.classifier import EMBEDDING, NLU_INFO, danger_category, load_arrays, save_arrays
 from bot.nlu.danger_model import DangerModel
 from bot.nlu.encoder import Encoder, default_cache, shared_encoder
 
@@ -85,8 +85,7 @@ class DangerGate(GraphComponent):
         if any(in_danger) and not all(in_danger):
             self.model = self._fit(examples, in_danger)
             arrays = self.model.as_arrays()
-        with self._model_storage.write_to(self._resource) as directory:
-            np.savez(directory / "danger_gate.npz", **arrays)
+        save_arrays(self._model_storage, self._resource, "danger_gate.npz", arrays)
         return self._resource
 
     def _fit(self, examples: List[Message], in_danger: List[bool]) -> DangerModel:
@@ -144,12 +143,7 @@ class DangerGate(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "DangerGate":
-        try:
-            with model_storage.read_from(resource) as directory:
-                with np.load(directory / "danger_gate.npz", allow_pickle=False) as stored:
-                    arrays = {key: stored[key] for key in stored.files}
-        except (ValueError, FileNotFoundError, OSError) as error:
-            raise RuntimeError("Harbour's danger gate is missing from the model: retrain it (make train)") from error
+        arrays = load_arrays(model_storage, resource, "danger_gate.npz", "danger gate")
         if not arrays:  # trained on data without a danger example
             return cls(config, model_storage, resource)
         shared_encoder()  # load and check the weights now, not on a parent's message
