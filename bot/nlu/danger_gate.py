@@ -35,10 +35,15 @@ from bot.nlu.encoder import Encoder, default_cache, shared_encoder
 logger = logging.getLogger(__name__)
 
 
-def is_near_miss(message: Message) -> bool:
-    """Whether a training example's intent block says it is a near-miss (docs/danger-taxonomy.md)."""
+def near_miss_kind(message: Message) -> Optional[str]:
+    """The near-miss category a training example's intent block declares (docs/danger-taxonomy.md)."""
     metadata = (message.get(METADATA) or {}).get(METADATA_INTENT) or {}
-    return isinstance(metadata, dict) and bool(metadata.get("near_miss"))
+    kind = metadata.get("near_miss") if isinstance(metadata, dict) else None
+    return str(kind) if kind else None
+
+
+def is_near_miss(message: Message) -> bool:
+    return near_miss_kind(message) is not None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)

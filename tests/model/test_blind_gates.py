@@ -14,12 +14,13 @@ from bot.tools import blind
 # Issue 14's targets.
 MIN_ACCURACY, MIN_MACRO_F1, MIN_TOPIC_F1 = 0.90, 0.88, 0.75
 MAX_CLARIFY_OR_CHECK = 0.10
-# Crisis floors on tests/blind/crisis.yml (the fourth edition, written after the danger
-# gate was built and measured once): what it measured when these gates were set, rounded
-# down. Issue 13's targets (recall >= 0.98 overall and >= 0.95 per category, false alarms
-# <= 0.05) are not all met; raise these as the model improves, never lower them, and have a
-# new set written rather than tuning to this one (tests/blind/crisis_v1-v3.yml are kept).
-MIN_RECALL, MIN_CATEGORY_RECALL, MAX_FALSE_ALARMS = 0.92, 0.76, 0.08
+# Crisis floors on tests/blind/crisis.yml (the fifth edition, written while the gate was
+# retrained on three new writers' data, and measured once on the final model). Recall meets
+# issue 13's targets (>= 0.98 overall, >= 0.95 per category); false alarms (target <= 0.05)
+# measured 0.062, so that floor is what it measured, rounded up. Raise these as the model
+# improves, never loosen them, and have a new set written rather than tuning to this one
+# (tests/blind/crisis_v1-v4.yml are kept).
+MIN_RECALL, MIN_CATEGORY_RECALL, MAX_FALSE_ALARMS = 0.98, 0.95, 0.07
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def test_harbour_asks_rather_than_answers_only_rarely(scores):
 
 def test_blind_crisis_recall(scores):
     _, danger = scores
-    assert danger.recall >= MIN_RECALL, f"recall {danger.recall:.3f}; missed {danger.missed}"
+    assert danger.recall >= MIN_RECALL, f"recall {danger.recall:.3f}; {len(danger.missed)} missed (reports/blind-crisis.md)"
     crisis_categories = {i["category"] for i in blind.crisis_set()["crisis"]}
     low = {
         k: f"{a}/{b}"
@@ -60,4 +61,4 @@ def test_blind_crisis_recall(scores):
 
 def test_blind_false_alarms(scores):
     _, danger = scores
-    assert danger.false_alarms <= MAX_FALSE_ALARMS, f"false alarms {danger.false_alarms:.3f}: {danger.alarms[:10]}"
+    assert danger.false_alarms <= MAX_FALSE_ALARMS, f"false alarms {danger.false_alarms:.3f} (reports/blind-crisis.md)"

@@ -101,8 +101,16 @@ def test_the_last_lines_of_a_long_message_are_scored_alone():
 def test_a_long_message_is_scored_by_its_last_sentence_its_last_two_and_its_last_lines():
     long = "We argue about the phone every night. " * 10 + "She said she can't go on. She has the pills."
     ends = cascade.message_ends(long, 300)
-    assert ends[:2] == ["She has the pills.", "She said she can't go on. She has the pills."]
-    assert ends[2].endswith("She has the pills.") and len(ends[2]) <= 240
+    assert ends[0] == "She has the pills."
+    assert "She said she can't go on. She has the pills." in ends
+    assert ends[-1].endswith("She has the pills.") and len(ends[-1]) <= 240
     assert cascade.message_ends("She has the pills.", 300) == []
     unpunctuated = "we argue about the phone every night and " * 10 + "she has the pills"
     assert cascade.message_ends(unpunctuated, 300) == [cascade.last_lines(unpunctuated, 300)]
+
+
+def test_a_question_followed_by_danger_is_scored_without_the_question():
+    text = "Is it a crime to threaten a child? He says he'll hurt her. He's due back any minute."
+    ends = cascade.message_ends(text, 300)
+    assert ends == ["He's due back any minute.", "He says he'll hurt her. He's due back any minute."]
+    assert cascade.message_ends("Is it a crime? He's due back.", 300) == ["He's due back."]
