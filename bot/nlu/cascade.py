@@ -95,19 +95,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def message_ends(text: str, longer_than: int) -> List[str]:
-    """The parts of a message to score on their own, besides the whole.
+    """The parts of a message to score on their own, besides the whole, most telling first.
 
-    Any message of two or more sentences: its last sentence, and all but its first ("Is it
-    a crime to threaten a child? He says he'll hurt her when he's back, and he's due any
-    minute": the question would otherwise drown the danger). A long message also: its last
-    two sentences and its last lines (for a message without full stops). On the training
+    Any message of two or more sentences: its last sentence; a long message, its last two
+    sentences and its last lines (for a message without full stops); then all but its first
+    sentence ("Is it a crime to threaten a child? He says he'll hurt her when he's back, and
+    he's due any minute": the question would otherwise drown the danger). On the training
     data with each writer's file held out, this raised recall from 0.973 to 0.982
     (docs/danger-taxonomy.md)."""
     sentences = [s for s in _SENTENCE_END.split((text or "").strip()) if s.strip()]
-    ends = [sentences[-1], " ".join(sentences[1:])] if len(sentences) > 1 else []
+    ends = [sentences[-1]] if len(sentences) > 1 else []
     end = last_lines(text, longer_than)
     if end:
         ends += [" ".join(sentences[-2:])] if len(sentences) > 2 else []
         ends.append(end)
+    # Last: the encoder budget (bot/nlu/encoder_budget.py) is spent on the ends in order.
+    ends += [" ".join(sentences[1:])] if len(sentences) > 1 else []
     whole = " ".join((text or "").split())
     return [e for e in dict.fromkeys(ends) if e.strip() and e != whole]
