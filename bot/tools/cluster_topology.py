@@ -176,6 +176,10 @@ def render_nginx(
         else ""
     )
     failover = "max_fails=1 fail_timeout=10s"
+    # Idle connections to a server are closed by nginx before the server's own keep-alive
+    # timeout (Sanic's 5 s) closes them: otherwise nginx can send a request on a connection
+    # the server is closing, which fails it and takes the server out for fail_timeout.
+    idle = "keepalive_timeout 4s;"
     return f"""# Written by bot/tools/cluster_topology.py render_nginx: edit that, not this file.
 {chr(10).join(line for line in head if line)}
 events {{ worker_connections 4096; }}
@@ -194,6 +198,7 @@ http {{
   upstream harbour_web {{
 {servers(web, " " + failover)}
     keepalive 32;
+    {idle}
   }}
   # A conversation stays on one Rasa server while it is up, and moves to the next on the
   # ring when it is not (the web app sends the conversation id in X-Harbour-Conversation).
@@ -201,10 +206,12 @@ http {{
     hash $http_x_harbour_conversation consistent;
 {servers(rasa, " " + failover)}
     keepalive 32;
+    {idle}
   }}
   upstream harbour_actions {{
 {servers(actions, " " + failover)}
     keepalive 32;
+    {idle}
   }}
 
   server {{
