@@ -27,6 +27,10 @@ ENDPOINTS = "deploy/endpoints.yml"
 # A ticket held by a Rasa server that died expires after this many seconds, so the server
 # taking over its conversations waits at most this long (Rasa's default is 60).
 LOCK_LIFETIME_SECONDS = 10
+# Each Rasa server keeps the conversations it saved in memory for this long, and serves
+# one only after an indexed query shows no other server saved it since
+# (bot/rasa/tracker_store.py).
+TRACKER_CACHE_SECONDS = 600
 
 # The variables each Harbour service is given (besides RASA_TELEMETRY_ENABLED=false and the
 # defaults in bot/settings.py). Compose sets exactly these too.
@@ -123,7 +127,7 @@ class Topology:
             "HARBOUR_DB_URL": db_url,
             "HARBOUR_REDIS_URL": redis_url,
             "HARBOUR_ACTIONS_URL": f"http://{self.host}:{self.actions_lb_port}/webhook",
-            "HARBOUR_TRACKER_CACHE_SECONDS": "0",
+            "HARBOUR_TRACKER_CACHE_SECONDS": str(TRACKER_CACHE_SECONDS),
             "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS),
             "RETENTION_DAYS": retention_days,
             "WEB_HOST": self.host,
