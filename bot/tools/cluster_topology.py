@@ -245,7 +245,7 @@ http {{
   # Internal: only the Rasa servers post here.
   server {{
     listen {listen["actions_lb"]};
-    client_max_body_size 32m;  # Rasa sends the domain with every action call
+    client_max_body_size 32m;  # the tracker (and the domain, for an action that asks for it)
     location / {{
       proxy_pass http://harbour_actions;
       proxy_set_header Connection "";
