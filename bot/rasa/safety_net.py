@@ -27,6 +27,9 @@ APOLOGY = "I'm sorry, something went wrong on my side, so I can't show you every
 STORE_TROUBLE = "I'm having trouble saving our conversation, so I may not remember what you said earlier."
 # Tracker-store errors raised while handling the current message (see watch_store).
 _store_errors: ContextVar[Optional[list]] = ContextVar("harbour_store_errors", default=None)
+# The conversation as the tracker store saved it while handling the current message, so the
+# check below does not read it back from the database (see watch_store).
+_saved: ContextVar[Optional[dict]] = ContextVar("harbour_saved_tracker", default=None)
 
 
 def _record_store_error(error: Exception) -> None:
@@ -55,7 +58,15 @@ def watch_store(agent: Any) -> list:
         store._on_tracker_store_error = _record_store_error
     errors: list = []
     _store_errors.set(errors)
+    _saved.set({})
     return errors
+
+
+def saved(tracker: DialogueStateTracker) -> None:
+    """Called by Harbour's tracker store (bot/rasa/tracker_store.py) after each save."""
+    holder = _saved.get()
+    if holder is not None:
+        holder[tracker.sender_id] = tracker
 
 
 # Last resort when even the domain response cannot be rendered. Numbers from
@@ -83,11 +94,12 @@ def failed_custom_actions(tracker: DialogueStateTracker, custom_actions: set) ->
 
 async def safety_net(agent: Any, sender_id: Text, replies: List[Dict], store_failed: bool = False) -> List[Dict]:
     """Extra messages to send: none when all went well, else an apology and a helpline."""
-    tracker: Optional[DialogueStateTracker] = None
-    try:
-        tracker = await agent.tracker_store.retrieve(sender_id)
-    except Exception:  # the store itself is failing; still answer the parent
-        logger.exception("Could not read the conversation to check the reply")
+    tracker: Optional[DialogueStateTracker] = (_saved.get() or {}).get(sender_id)
+    if tracker is None:  # not saved while handling this message (or not by Harbour's store)
+        try:
+            tracker = await agent.tracker_store.retrieve(sender_id)
+        except Exception:  # the store itself is failing; still answer the parent
+            logger.exception("Could not read the conversation to check the reply")
     failed = failed_custom_actions(tracker, set(agent.domain.user_actions)) if tracker else []
     if replies and not failed and not store_failed:
         return []

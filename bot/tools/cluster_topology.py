@@ -27,6 +27,10 @@ ENDPOINTS = "deploy/endpoints.yml"
 # A ticket held by a Rasa server that died expires after this many seconds, so the server
 # taking over its conversations waits at most this long (Rasa's default is 60).
 LOCK_LIFETIME_SECONDS = 10
+# Each Rasa server keeps the conversations it saved in memory for this long, and serves
+# one only after an indexed query shows no other server saved it since
+# (bot/rasa/tracker_store.py).
+TRACKER_CACHE_SECONDS = 600
 
 # The variables each Harbour service is given (besides RASA_TELEMETRY_ENABLED=false and the
 # defaults in bot/settings.py). Compose sets exactly these too.
@@ -123,7 +127,7 @@ class Topology:
             "HARBOUR_DB_URL": db_url,
             "HARBOUR_REDIS_URL": redis_url,
             "HARBOUR_ACTIONS_URL": f"http://{self.host}:{self.actions_lb_port}/webhook",
-            "HARBOUR_TRACKER_CACHE_SECONDS": "0",
+            "HARBOUR_TRACKER_CACHE_SECONDS": str(TRACKER_CACHE_SECONDS),
             "TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS),
             "RETENTION_DAYS": retention_days,
             "WEB_HOST": self.host,
@@ -176,6 +180,10 @@ def render_nginx(
         else ""
     )
     failover = "max_fails=1 fail_timeout=10s"
+    # Idle connections to a server are closed by nginx before the server's own keep-alive
+    # timeout (Sanic's 5 s) closes them: otherwise nginx can send a request on a connection
+    # the server is closing, which fails it and takes the server out for fail_timeout.
+    idle = "keepalive_timeout 4s;"
     return f"""# Written by bot/tools/cluster_topology.py render_nginx: edit that, not this file.
 {chr(10).join(line for line in head if line)}
 events {{ worker_connections 4096; }}
@@ -194,6 +202,7 @@ http {{
   upstream harbour_web {{
 {servers(web, " " + failover)}
     keepalive 32;
+    {idle}
   }}
   # A conversation stays on one Rasa server while it is up, and moves to the next on the
   # ring when it is not (the web app sends the conversation id in X-Harbour-Conversation).
@@ -201,10 +210,12 @@ http {{
     hash $http_x_harbour_conversation consistent;
 {servers(rasa, " " + failover)}
     keepalive 32;
+    {idle}
   }}
   upstream harbour_actions {{
 {servers(actions, " " + failover)}
     keepalive 32;
+    {idle}
   }}
 
   server {{
@@ -234,7 +245,7 @@ http {{
   # Internal: only the Rasa servers post here.
   server {{
     listen {listen["actions_lb"]};
-    client_max_body_size 32m;  # Rasa sends the domain with every action call
+    client_max_body_size 32m;  # the tracker (and the domain, for an action that asks for it)
     location / {{
       proxy_pass http://harbour_actions;
       proxy_set_header Connection "";

@@ -37,12 +37,17 @@ PATCHED = (
     "rasa.engine.runner.dask.DaskGraphRunner._add_inputs_to_graph",
     # bot/rasa/speedups/gc_freeze.py (works because rasa.core.run looks the name up when called)
     "rasa.core.run.load_agent_on_start",
-    # bot/rasa/tracker_store.py
+    # bot/rasa/tracker_store.py (SQLTrackerStore.save and _retrieve are re-implemented)
     "rasa.core.tracker_store.SQLTrackerStore.engine",
     "rasa.core.tracker_store.SQLTrackerStore.sessionmaker",
+    "rasa.core.tracker_store.SQLTrackerStore.SQLEvent",
+    "rasa.core.tracker_store.SQLTrackerStore._event_query",
+    "rasa.core.tracker_store.SQLTrackerStore._retrieve",
     "rasa.core.tracker_store.SQLTrackerStore._additional_events",
-    # bot/rasa/lock_store.py (a dead server's expired ticket no longer blocks a conversation)
-    "rasa.core.lock_store.LockStore._acquire_lock",
+    # bot/rasa/lock_store.py (LockStore.lock re-implemented on Rasa's TicketLock JSON format)
+    "rasa.core.lock_store.RedisLockStore.red",
+    "rasa.core.lock_store.RedisLockStore.key_prefix",
+    "rasa.core.lock.TicketLock (its JSON in Redis)",
     # bot/rasa/safety_net.py
     "rasa.core.tracker_store.FailSafeTrackerStore._on_tracker_store_error",
 )

@@ -89,7 +89,14 @@ def test_every_patched_name_exists_in_the_installed_rasa():
         module, _, attribute = name.rpartition(".")
         module, _, owner = module.rpartition(".") if module.split(".")[-1][:1].isupper() else (module, "", "")
         target = getattr(importlib.import_module(module), owner) if owner else importlib.import_module(module)
-        if attribute in ("engine", "sessionmaker", "_graph_schema", "_on_tracker_store_error"):  # set in __init__
+        if attribute in (
+            "engine",
+            "sessionmaker",
+            "_graph_schema",
+            "_on_tracker_store_error",
+            "red",
+            "key_prefix",
+        ):  # set in __init__
             import inspect
 
             assert f"self.{attribute}" in inspect.getsource(target.__init__), name

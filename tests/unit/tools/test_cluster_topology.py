@@ -16,6 +16,7 @@ from bot.tools.cluster_topology import (
     ENVIRONMENT,
     KINDS,
     LOCK_LIFETIME_SECONDS,
+    TRACKER_CACHE_SECONDS,
     Topology,
     compose_nginx,
     local_nginx,
@@ -41,7 +42,7 @@ def test_each_harbour_service_gets_the_same_variables_both_ways(kind):
 def test_the_same_fixed_values_both_ways():
     local = Topology().environment("rasa", 1, "postgresql://u:p@h:1/d", "redis://h:2/1")
     rasa = SERVICES["rasa"]["environment"]
-    assert rasa["HARBOUR_TRACKER_CACHE_SECONDS"] == local["HARBOUR_TRACKER_CACHE_SECONDS"] == "0"
+    assert rasa["HARBOUR_TRACKER_CACHE_SECONDS"] == local["HARBOUR_TRACKER_CACHE_SECONDS"] == str(TRACKER_CACHE_SECONDS)
     assert rasa["TICKET_LOCK_LIFETIME"] == local["TICKET_LOCK_LIFETIME"] == str(LOCK_LIFETIME_SECONDS)
     web_local = Topology().environment("web", 1, "", "redis://h:2/1")
     web = SERVICES["web"]["environment"]
@@ -127,6 +128,6 @@ def test_make_cluster_passes_the_operators_retention_settings_on(tmp_path, monke
     assert retention["RETENTION_DAYS"] == "7" and cluster.harbour_env("rasa", 5101)["RETENTION_DAYS"] == "7"
     assert cluster.command("retention", 0)[-2:] == ["--every", "3600"]
     rasa = cluster.harbour_env("rasa", 5101)
-    assert rasa["HARBOUR_TRACKER_CACHE_SECONDS"] == "0" and rasa["RASA_TELEMETRY_ENABLED"] == "false"
+    assert rasa["HARBOUR_TRACKER_CACHE_SECONDS"] == "600" and rasa["RASA_TELEMETRY_ENABLED"] == "false"
     assert rasa["HARBOUR_DB_URL"].startswith(f"postgresql://harbour:{cluster._password()}@127.0.0.1:5433/")
     assert (tmp_path / "secrets" / "db_password").stat().st_mode & 0o077 == 0  # only its owner reads it
