@@ -26,7 +26,7 @@ from sanic.response import HTTPResponse
 from bot import settings as harbour_settings
 from bot.insight.routes import add_insight_routes
 from bot.privacy.database import location
-from bot.rasa.channel_secret import secret_headers
+from bot.rasa.channel_secret import channel_secret, secret_headers
 from bot.services.offline import unavailable_message
 from bot.services.schools import School, load_schools
 from bot.settings import Settings
@@ -57,8 +57,10 @@ class RasaUnavailable(Exception):
 
 
 def rasa_forwarder(settings: Settings) -> Forward:
-    """Posts to Rasa's REST channel over one reused connection pool."""
+    """Posts to Rasa's REST channel over one reused connection pool, with the secret the
+    channel requires (bot/rasa/channel_secret.py: read once, at start)."""
     clients: Dict[int, aiohttp.ClientSession] = {}
+    secret = secret_headers(channel_secret(settings))
 
     async def forward(session: str, message: str, metadata: dict) -> list:
         import asyncio
@@ -74,7 +76,7 @@ def rasa_forwarder(settings: Settings) -> Forward:
         try:
             # The conversation header lets a load balancer keep a conversation on one Rasa
             # server (deploy/nginx); the channel secret proves the request came from here.
-            headers = {"X-Harbour-Conversation": session, **secret_headers(settings.channel_secret)}
+            headers = {"X-Harbour-Conversation": session, **secret}
             async with clients[loop].post(url, json=payload, headers=headers) as reply:
                 if reply.status != 200:
                     raise RasaUnavailable(f"Rasa answered {reply.status}")
