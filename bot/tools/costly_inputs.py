@@ -94,34 +94,86 @@ def _held_out(path: Path) -> Dict[str, List[str]]:
     return {intent: texts for intent, texts in found.items() if texts}
 
 
+def _lines(path: Path) -> List[str]:
+    return [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def _topics() -> Dict[str, List[str]]:
+    return {
+        intent: texts
+        for intent, texts in _held_out(ROOT / "tests" / "nlu").items()
+        if intent != "immediate_danger" and len(texts) >= 4
+    }
+
+
+def _long(sentences: List[str], ending: str, size: int, r: random.Random) -> str:
+    """`sentences` (shuffled, repeated) as one message of about `size` characters, cut at a
+    word, then `ending` as its last sentence."""
+    room = size - (len(ending) + 1 if ending else 0)
+    chosen: List[str] = []
+    while sum(len(s) + 2 for s in chosen) < room:
+        chosen.extend(r.sample(sentences, len(sentences)))
+    head = ". ".join(chosen)[:room]
+    head = head[: head.rfind(" ")].rstrip(" .,") + "."
+    return (head + (" " + ending if ending else "")).strip()
+
+
 def ordinary_messages(count: int = 30, seed: int = 18, size: int = 1000) -> Dict[str, str]:
     """Ordinary long parent messages, the yardstick for the costly ones: held-out examples
     (tests/nlu/, never trained on) of one topic joined as sentences, cut at a word to about
     `size` characters; every third ends with a held-out crisis message
     (tests/crisis/crisis.txt), as a frightened parent's long message often does."""
     r = random.Random(seed)
-    topics = {
-        intent: texts
-        for intent, texts in _held_out(ROOT / "tests" / "nlu").items()
-        if intent != "immediate_danger" and len(texts) >= 4
-    }
-    crises = [
-        line.strip()
-        for line in (ROOT / "tests" / "crisis" / "crisis.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
+    topics = _topics()
+    crises = _lines(ROOT / "tests" / "crisis" / "crisis.txt")
     names = sorted(topics)
     out = {}
     for n in range(count):
         topic = names[n % len(names)]
         ending = r.choice(crises) if n % 3 == 2 else ""
-        room = size - (len(ending) + 2 if ending else 0)
-        sentences: List[str] = []
-        while sum(len(s) + 2 for s in sentences) < room:
-            sentences.extend(r.sample(topics[topic], len(topics[topic])))
-        head = ". ".join(sentences)[:room]
-        head = head[: head.rfind(" ")].rstrip(" .,") + "."
-        out[f"{topic} {n}" + (" + crisis" if ending else "")] = (head + (" " + ending if ending else "")).strip()
+        out[f"{topic} {n}" + (" + crisis" if ending else "")] = _long(topics[topic], ending, size, r)
+    return out
+
+
+def long_topic_messages(per_topic: int = 3, seed: int = 19, size: int = 1000) -> Dict[str, str]:
+    """{message: topic}: about `size` characters of one topic's held-out examples, to measure
+    how well long messages are understood."""
+    r = random.Random(seed)
+    return {_long(texts, "", size, r): topic for topic, texts in sorted(_topics().items()) for _ in range(per_topic)}
+
+
+def long_endings(seed: int = 20, size: int = 1000) -> Dict[str, str]:
+    """{message: "crisis" or "near_miss"}: about `size` characters of another topic's held-out
+    examples, ending with a held-out crisis message (tests/crisis/crisis.txt) or a near-miss
+    (tests/crisis/not_crisis.txt): is danger written last still caught, and only then?"""
+    r = random.Random(seed)
+    topics = _topics()
+    names = sorted(topics)
+    out = {}
+    for kind, file in (("crisis", "crisis.txt"), ("near_miss", "not_crisis.txt")):
+        for ending in _lines(ROOT / "tests" / "crisis" / file):
+            out[_long(topics[r.choice(names)], ending, size, r)] = kind
+    return out
+
+
+async def nlu_costs(agent, texts: Dict[str, str], rounds: int = 3, door=None) -> Dict[str, Dict[str, float]]:
+    """{name: {"ms": CPU ms, "tokens": encoder tokens}} of Rasa's NLU parse of each text, after
+    `door` (Harbour's channel preparation by default): the fastest of `rounds` fresh variants."""
+    door = door or rasa_door_text
+    out = {}
+    for name, text in texts.items():
+        best = (float("inf"), 0)
+        for i in range(rounds):
+            variant = door(text[:-2] + "~" + "xyzuvw"[i % 6])
+            started = time.process_time()
+            parsed = await agent.parse_message(variant)
+            spent = (time.process_time() - started) * 1000
+            best = min(best, (spent, (parsed.get("harbour_nlu") or {}).get("encoder_tokens", 0)))
+        out[name] = {"ms": best[0], "tokens": best[1]}
     return out
 
 
