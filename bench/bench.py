@@ -32,7 +32,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import aiohttp
 import psutil
@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.nlu_examples import examples, plain_text  # noqa: E402
 from bot.paths import ROOT  # noqa: E402
+from bot.rasa.channel_secret import secret_headers  # noqa: E402
 from bot.tools.evaluate import held_out  # noqa: E402
 from bot.tools.stack import running_harbour, train  # noqa: E402
 
@@ -85,7 +86,9 @@ async def new_session(http: aiohttp.ClientSession, url: str, kind: str) -> str:
         return (await reply.json())["session"]
 
 
-async def closed_loop(url: str, kind: str, sessions: int, seconds: float, texts: List[str]) -> Dict:
+async def closed_loop(
+    url: str, kind: str, sessions: int, seconds: float, texts: List[str], headers: Optional[Dict[str, str]] = None
+) -> Dict:
     latencies: List[float] = []
     errors: Dict[str, int] = {}
     deadline = time.monotonic() + seconds
@@ -106,7 +109,7 @@ async def closed_loop(url: str, kind: str, sessions: int, seconds: float, texts:
                 )
                 begin = time.perf_counter()
                 try:
-                    async with http.post(url, json=body) as reply:
+                    async with http.post(url, json=body, headers=headers) as reply:
                         payload = await reply.read()
                         status = reply.status if payload else "empty"
                 except (aiohttp.ClientError, asyncio.TimeoutError) as error:
@@ -181,7 +184,9 @@ def measure(name: str, tmp: Path, levels: List[int], seconds: float, texts: List
         for kind, url in (("api", f"{stack.web_url}/api/chat"), ("rest", f"{stack.url}/webhooks/rest/webhook")):
             for sessions in levels:
                 say(f"{name}: {sessions} session(s) via {kind} for {seconds:g} s ...")
-                run = asyncio.run(closed_loop(url, kind, sessions, seconds, texts))
+                # Rasa's REST channel answers only with the web app's secret (stock Rasa ignores it).
+                headers = secret_headers(stack.channel_secret) if kind == "rest" else None
+                run = asyncio.run(closed_loop(url, kind, sessions, seconds, texts, headers))
                 result["load"][f"{kind}_{sessions}"] = run
                 say(f"{name}:   {run['throughput_per_s']} msg/s, p95 {run['p95_ms']} ms, errors {run['errors'] or 0}")
         result["memory_by_process_mb"] = process_memory(stack.process.pid)

@@ -54,13 +54,16 @@ class Settings:
     connections_per_address: int = _env("HARBOUR_CONNECTIONS_PER_ADDRESS", 32)
     request_timeout: float = _env("HARBOUR_REQUEST_TIMEOUT", 10.0)
     keep_alive_timeout: float = _env("HARBOUR_KEEP_ALIVE_TIMEOUT", 5.0)
-    # A shared secret between the web app and Rasa's REST channel (bot/rasa/channel_secret.py);
-    # empty: any local process may use the channel.
+    # The secret the web app shares with Rasa's REST channel (bot/rasa/channel_secret.py).
+    # Empty: one is made once and kept in the database's folder. Never logged.
     channel_secret: str = _env("HARBOUR_CHANNEL_SECRET", "")
     # The tracker store serves a conversation saved this recently from memory (0: never).
     tracker_cache_seconds: float = _env("HARBOUR_TRACKER_CACHE_SECONDS", 600.0)
-    # The NLU encoder (bot/nlu/encoder.py): threads, and where training embeddings are cached.
+    # The NLU encoder (bot/nlu/encoder.py): threads, where training embeddings are cached,
+    # and the tokens it may read for one message, every embedding of it together
+    # (bot/nlu/encoder_budget.py; about 1 ms a token on one core: docs/encoder.md).
     encoder_threads: int = _env("HARBOUR_ENCODER_THREADS", 1)
+    encoder_budget: int = _env("HARBOUR_ENCODER_BUDGET", 128)
     cache_dir: str = _env("HARBOUR_CACHE_DIR", ".cache")
     # Runtime data; empty means the shipped files (directory/services.yml, directory/schools.yml).
     services_file: str = _env("HARBOUR_SERVICES_FILE", "")

@@ -2,7 +2,9 @@
 # The supervisor `make run` starts: Harbour's action server, Rasa server, public web app
 # and daily purge, in the foreground; Ctrl-C stops them all.
 # Called by `make run`, which has already installed and trained. Rasa listens on loopback
-# only; its HTTP API is enabled only when RASA_AUTH_TOKEN is set, and then needs the token.
+# only; its HTTP API is enabled only when RASA_AUTH_TOKEN is set, and then needs a JWT
+# signed with the token. Its REST channel answers only the web app, which sends the secret
+# kept beside the database (bot/rasa/channel_secret.py; HARBOUR_CHANNEL_SECRET overrides it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,9 +26,11 @@ fi
 
 mkdir -p "$(dirname "$HARBOUR_DB")"
 
+# Rasa's HTTP API, only with RASA_AUTH_TOKEN: the token signs JWTs (bot/rasa/api_auth.py),
+# so callers send "Authorization: Bearer ..." and the token never travels in a URL.
 api_args=()
 if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
-  api_args=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
+  api_args=(--enable-api --jwt-secret "$RASA_AUTH_TOKEN" --jwt-method HS256)
 fi
 
 actions_pid="" rasa_pid="" web_pid="" purge_pid=""

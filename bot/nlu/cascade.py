@@ -91,6 +91,9 @@ def last_lines(text: str, longer_than: int, keep: int = 240) -> str:
     return tail[cut + 2 :] if 0 <= cut < len(tail) // 2 else tail
 
 
+# Messages longer than this (in characters) also have their ends scored on their own.
+LONG_MESSAGE = 300
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 

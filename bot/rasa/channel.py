@@ -1,7 +1,8 @@
 """Harbour's REST channel: Rasa's REST webhook, redaction, and the safety net.
 
 Same URL and payload as Rasa's own REST channel: POST /webhooks/rest/webhook
-{"sender": ..., "message": ..., "metadata": {...}}. Each message is redacted again
+{"sender": ..., "message": ..., "metadata": {...}}, but only with the secret the web app
+shares with Rasa (bot/rasa/channel_secret.py; 403 without it). Each message is redacted again
 (bot/privacy/redact.py), so nothing personal reaches the tracker store whichever way it
 arrives; after Rasa has answered, the safety net (bot/rasa/safety_net.py) adds the
 region's helpline if an action failed or the reply would be empty; and placeholders for
@@ -23,7 +24,7 @@ from bot import settings
 from bot.long_runs import break_long_runs
 from bot.privacy.normalise import normalise
 from bot.privacy.redact import redact
-from bot.rasa.channel_secret import allowed
+from bot.rasa.channel_secret import allowed, channel_secret
 from bot.rasa.safety_net import safety_net, watch_store
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ class HarbourRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint("harbour_rest_webhook", __name__)
+        # Read once, when Rasa starts: no secret and nowhere to keep one stops the start.
+        secret = channel_secret(settings.load())
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -54,7 +57,8 @@ class HarbourRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not allowed(settings.load().channel_secret, request.headers):
+            # Only Harbour's web app, which sends the shared secret (bot/rasa/channel_secret.py).
+            if not allowed(secret, request.headers):
                 return response.json({"error": "not allowed"}, status=403)
             try:
                 payload = request.json

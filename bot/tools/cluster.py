@@ -34,6 +34,7 @@ import requests
 
 from bot import settings
 from bot.paths import ROOT
+from bot.rasa.channel_secret import kept_secret
 from bot.tools.cluster_packages import ClusterError, ensure_packages, give, postgres_bin, service_user
 from bot.tools.cluster_topology import ENDPOINTS, Topology, local_nginx
 from bot.tools.preflight import Unreachable, check_database, check_redis
@@ -234,6 +235,7 @@ class Cluster:
                 retention_days=env["RETENTION_DAYS"],
                 purge_every=env["HARBOUR_PURGE_EVERY_SECONDS"],
                 session_secret=self.session_secret() if kind == "web" else "",
+                channel_secret=self.channel_secret() if kind in ("web", "rasa") else "",
             )
         )
         env.update(HARBOUR_MODEL=str(self.model), HARBOUR_DB_URL=self.db_url)
@@ -247,6 +249,11 @@ class Cluster:
             path.write_text(secrets.token_hex(32))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    def channel_secret(self) -> str:
+        """The secret the web apps send Rasa's REST channel (bot/rasa/channel_secret.py): made
+        once and kept in the data directory, like the session secret."""
+        return kept_secret(self.data / "channel-secret")
 
     def command(self, kind: str, port: int) -> List[str]:
         py = sys.executable

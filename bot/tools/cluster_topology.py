@@ -44,6 +44,8 @@ ENVIRONMENT = {
         "HARBOUR_TRACKER_CACHE_SECONDS",
         "TICKET_LOCK_LIFETIME",
         "RETENTION_DAYS",
+        # The secret only the web apps know: Rasa's REST channel answers nobody else.
+        "HARBOUR_CHANNEL_SECRET",
     ),
     "web": (
         "WEB_HOST",
@@ -57,6 +59,7 @@ ENVIRONMENT = {
         "HARBOUR_SESSION_SECRET",
         "HARBOUR_TRUSTED_PROXIES",
         "HARBOUR_DB_URL",
+        "HARBOUR_CHANNEL_SECRET",
     ),
     "retention": ("HARBOUR_DB_URL", "RETENTION_DAYS", "HARBOUR_PURGE_EVERY_SECONDS"),
 }
@@ -118,6 +121,7 @@ class Topology:
         retention_days: str = "30",
         purge_every: str = "86400",
         session_secret: str = "",
+        channel_secret: str = "",
     ) -> Dict[str, str]:
         """The variables ENVIRONMENT[kind] names, with their values on this machine."""
         values = {
@@ -138,6 +142,7 @@ class Topology:
             "SANIC_REAL_IP_HEADER": "x-real-ip",
             "HARBOUR_PURGE_EVERY_SECONDS": purge_every,
             "HARBOUR_SESSION_SECRET": session_secret,
+            "HARBOUR_CHANNEL_SECRET": channel_secret,
             "HARBOUR_TRUSTED_PROXIES": self.host,
         }
         env = {name: values[name] for name in ENVIRONMENT[kind]}

@@ -17,6 +17,8 @@ import requests
 
 from bot import settings
 from bot.paths import ROOT
+from bot.rasa.api_auth import bearer_header
+from bot.rasa.channel_secret import SECRET_FILE, secret_headers
 
 # Rasa reads exactly data/: training examples, responses, rules and stories.
 TRAIN_DATA = ["data"]
@@ -87,7 +89,21 @@ class Harbour:
         self.url = f"http://127.0.0.1:{rasa_port}"
         self.web_url = f"http://127.0.0.1:{web_port}"
         self.started_in: Optional[float] = None
-        self.channel_secret = ""  # HARBOUR_CHANNEL_SECRET, when the stack was started with one
+        self.given_channel_secret = ""  # HARBOUR_CHANNEL_SECRET, when the stack was started with one
+        self.api_token: Optional[str] = None  # RASA_AUTH_TOKEN, when the HTTP API is on
+
+    @property
+    def channel_secret(self) -> str:
+        """The secret Rasa's REST channel requires (bot/rasa/channel_secret.py): the one the
+        stack was given, else the one Rasa made beside the database ("" until it has)."""
+        if self.given_channel_secret:
+            return self.given_channel_secret
+        kept = self.db.parent / SECRET_FILE
+        return kept.read_text(encoding="utf-8").strip() if kept.exists() else ""
+
+    def api_headers(self) -> Dict[str, str]:
+        """An Authorization header for Rasa's HTTP API (bot/rasa/api_auth.py: never a query token)."""
+        return bearer_header(self.api_token or "")
 
     def new_session(self) -> str:
         """A signed session id from the web app (POST /api/session), as the chat page gets one."""
@@ -99,7 +115,7 @@ class Harbour:
         payload = {"sender": sender, "message": message}
         if metadata is not None:
             payload["metadata"] = metadata
-        headers = {"X-Harbour-Channel-Secret": self.channel_secret} if self.channel_secret else {}
+        headers = secret_headers(self.channel_secret)
         response = requests.post(f"{self.url}/webhooks/rest/webhook", json=payload, headers=headers, timeout=timeout)
         response.raise_for_status()
         return response.json()
@@ -144,7 +160,8 @@ def running_harbour(
             start_new_session=True,
         )
     harbour = Harbour(process, rasa_port, web_port, tmp / "harbour.db", log)
-    harbour.channel_secret = env.get("HARBOUR_CHANNEL_SECRET", "")
+    harbour.given_channel_secret = env.get("HARBOUR_CHANNEL_SECRET", "")
+    harbour.api_token = token
     try:
         while True:
             if process.poll() is not None:

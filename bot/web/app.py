@@ -16,6 +16,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Awaitable, Callable, Dict, Optional
+from urllib.parse import urlsplit
 
 import aiohttp
 from sanic import Sanic, response
@@ -25,7 +26,7 @@ from sanic.response import HTTPResponse
 from bot import settings as harbour_settings
 from bot.insight.routes import add_insight_routes
 from bot.privacy.database import location
-from bot.rasa.channel_secret import secret_headers
+from bot.rasa.channel_secret import channel_secret, secret_headers
 from bot.services.offline import unavailable_message
 from bot.services.schools import School, load_schools
 from bot.settings import Settings
@@ -56,8 +57,10 @@ class RasaUnavailable(Exception):
 
 
 def rasa_forwarder(settings: Settings) -> Forward:
-    """Posts to Rasa's REST channel over one reused connection pool."""
+    """Posts to Rasa's REST channel over one reused connection pool, with the secret the
+    channel requires (bot/rasa/channel_secret.py: read once, at start)."""
     clients: Dict[int, aiohttp.ClientSession] = {}
+    secret = secret_headers(channel_secret(settings))
 
     async def forward(session: str, message: str, metadata: dict) -> list:
         import asyncio
@@ -73,7 +76,7 @@ def rasa_forwarder(settings: Settings) -> Forward:
         try:
             # The conversation header lets a load balancer keep a conversation on one Rasa
             # server (deploy/nginx); the channel secret proves the request came from here.
-            headers = {"X-Harbour-Conversation": session, **secret_headers(settings.channel_secret)}
+            headers = {"X-Harbour-Conversation": session, **secret}
             async with clients[loop].post(url, json=payload, headers=headers) as reply:
                 if reply.status != 200:
                     raise RasaUnavailable(f"Rasa answered {reply.status}")
@@ -84,7 +87,31 @@ def rasa_forwarder(settings: Settings) -> Forward:
     return forward
 
 
-@lru_cache(maxsize=1)
+class WidgetThemes:
+    """The launcher colours widget.js carries: only those of the schools that list the page
+    asking for the script (its Referer, or Origin) among their allowed origins. A stranger
+    fetching /widget.js gets none, so the script no longer lists every school using Harbour
+    (issue 18, L3); a school's site gets its own; Harbour's default colours otherwise."""
+
+    def __init__(self, schools: Dict[str, School]) -> None:
+        self._by_origin: Dict[str, Dict[str, Dict[str, str]]] = {}
+        for school in schools.values():
+            for origin in school.allowed_origins:
+                theme = {"primary": school.theme.primary, "text": school.theme.text_on_primary}
+                self._by_origin.setdefault(origin.rstrip("/").lower(), {})[school.id] = theme
+
+    def for_page(self, page: Optional[str]) -> str:
+        """JSON {school id: colours} for the page at `page` (a URL or an origin), or "{}"."""
+        try:
+            parts = urlsplit(page or "")
+        except ValueError:
+            return "{}"
+        if not parts.scheme or not parts.netloc:
+            return "{}"
+        return json.dumps(self._by_origin.get(f"{parts.scheme}://{parts.netloc}".lower(), {}), sort_keys=True)
+
+
+@lru_cache(maxsize=256)
 def widget_source(themes_json: str) -> str:
     css = (STATIC / "widget.css").read_text(encoding="utf-8")
     script = (STATIC / "widget.js").read_text(encoding="utf-8")
@@ -103,9 +130,9 @@ def create_app(
     limits = RateLimits(settings.rate_session, settings.rate_address, settings.rate_storage)
     trusted_proxies = parse_networks(settings.trusted_proxies)
     offered = OfferedButtons(storage_uri=settings.rate_storage)  # shared through Redis in a cluster
-    # Built into widget.js: the launcher's colours. Everything else is in the chat page.
-    widget_config = {s.id: {"primary": s.theme.primary, "text": s.theme.text_on_primary} for s in schools.values()}
-    themes = json.dumps(widget_config)
+    # Built into widget.js: the launcher's colours, for the schools whose site asks for the
+    # script and no others (issue 18, L3). Everything else is in the chat page.
+    widget_themes = WidgetThemes(schools)
     all_origins = {origin for s in schools.values() for origin in s.allowed_origins}
 
     app = Sanic(name)
@@ -155,11 +182,13 @@ def create_app(
         return await response.file(STATIC / "demo.html", mime_type="text/html; charset=utf-8")
 
     @app.get("/widget.js")
-    async def widget(_: Request) -> HTTPResponse:
+    async def widget(request: Request) -> HTTPResponse:
+        page = request.headers.get("origin") or request.headers.get("referer")
         return response.text(
-            widget_source(themes),
+            widget_source(widget_themes.for_page(page)),
             content_type="application/javascript; charset=utf-8",
-            headers={"Cache-Control": "public, max-age=300"},
+            # Each school's site gets its own copy; no copy lists the schools.
+            headers={"Cache-Control": "public, max-age=300", "Vary": "Origin, Referer"},
         )
 
     @app.get("/widget.css")

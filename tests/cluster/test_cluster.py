@@ -24,6 +24,7 @@ import requests
 import sqlalchemy as sa
 
 import bot.settings
+from bot.rasa.channel_secret import secret_headers
 from bot.services.offline import unavailable_message
 from bot.tools.cluster import Cluster, ClusterError, ensure_packages
 from bot.tools.cluster_topology import LOCK_LIFETIME_SECONDS, Topology
@@ -100,7 +101,7 @@ def rasa_server(cluster: Cluster, sender: str, message: str) -> str:
     reply = requests.post(
         f"{cluster.topology.rasa_lb_url}/webhooks/rest/webhook",
         json={"sender": conversation, "message": message},
-        headers={"X-Harbour-Conversation": conversation},
+        headers={"X-Harbour-Conversation": conversation, **secret_headers(cluster.channel_secret())},
         timeout=120,
     )
     assert reply.status_code == 200
@@ -112,6 +113,7 @@ def say_to(cluster: Cluster, index: int, sender: str, message: str) -> str:
     reply = requests.post(
         f"http://127.0.0.1:{cluster.topology.rasa_ports[index]}/webhooks/rest/webhook",
         json={"sender": sender, "message": message},
+        headers=secret_headers(cluster.channel_secret()),
         timeout=120,
     )
     assert reply.status_code == 200

@@ -1,19 +1,27 @@
 """H1: a 1,000-character message of random emoji or `!?` stalled the service, even refused.
 
-Costs are compared with an ordinary 1,000-character parent message measured in the same
-run, in process, so the test holds on a busy or a quiet machine.
+Costs are compared with ordinary 1,000-character parent messages measured in the same
+run, in process and in CPU time, so the tests hold on a busy or a quiet machine.
 """
 
 from __future__ import annotations
 
+import asyncio
+import statistics
+
 import pytest
 
-from bot.tools.costly_inputs import NORMAL, cost_ms, costly_inputs, web_door
+from bot import settings
+from bot.tools.costly_inputs import NORMAL, cost_ms, costly_inputs, nlu_costs, ordinary_messages, web_door
 from tests.security.helpers import FakeRasa, body, client, post
 
 # Before the fix the `!?` run cost about 70 to 200 times a normal message at the web door;
 # now the worst costs about 3 to 5 times.
 WEB_RATIO = 10.0
+# In Rasa the sentence encoder is most of a long message's cost. Before the per-message
+# budget (bot/nlu/encoder_budget.py) the worst crafted input cost about 2.1 to 2.4 times an
+# ordinary message that consulted the encoder; now about 1.1 (docs/encoder.md).
+RASA_RATIO = 1.3
 
 
 def test_h1_no_1000_character_input_costs_more_than_a_few_normal_messages_at_the_web_door():
@@ -63,3 +71,36 @@ def test_h1_breaking_runs_keeps_what_redaction_and_the_crisis_layer_need():
     assert broken.startswith(text[: text.index("HELP")])  # words, numbers, links untouched
     assert web_door(text).startswith("call me on [phone] or [email], see [url]")
     assert max(len(run) for run in broken.split()) <= 40
+
+
+@pytest.fixture(scope="module")
+def nlu_costs_of_1000_characters(trained_model):
+    from rasa.core.agent import Agent
+
+    async def measure():
+        agent = Agent.load(str(trained_model))
+        for _ in range(3):
+            await agent.parse_message("my 14 year old sent a nude to a boy")
+        return await nlu_costs(agent, ordinary_messages()), await nlu_costs(agent, costly_inputs())
+
+    return asyncio.run(measure())
+
+
+def test_h1_in_rasa_no_message_reads_more_than_its_budget_of_encoder_tokens(nlu_costs_of_1000_characters):
+    ordinary, crafted = nlu_costs_of_1000_characters
+    budget = settings.load().encoder_budget
+    over = {name: row["tokens"] for name, row in {**ordinary, **crafted}.items() if row["tokens"] > budget}
+    assert over == {}
+    assert any(row["tokens"] for row in ordinary.values())  # the encoder does read long messages
+
+
+def test_h1_in_rasa_no_crafted_1000_character_input_costs_more_than_about_an_ordinary_one(nlu_costs_of_1000_characters):
+    ordinary, crafted = nlu_costs_of_1000_characters
+    # The yardstick: an ordinary long message that consulted the encoder (most of one
+    # with danger in it do), not one the sparse model answered alone.
+    yardstick = statistics.median(row["ms"] for row in ordinary.values() if row["tokens"])
+    worst = max(crafted, key=lambda name: crafted[name]["ms"])
+    ratio = crafted[worst]["ms"] / yardstick
+    assert ratio <= RASA_RATIO, (
+        f"{worst!r} costs {crafted[worst]['ms']:.0f} ms, {ratio:.2f} x an ordinary one ({yardstick:.0f} ms)"
+    )

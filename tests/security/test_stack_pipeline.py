@@ -4,6 +4,7 @@ ports, bot/tools/stack.py), bounded: a few dozen requests in all."""
 from __future__ import annotations
 
 import socket
+import stat
 import statistics
 import time
 import uuid
@@ -15,16 +16,18 @@ from bot.tools.costly_inputs import NORMAL, costly_inputs
 from bot.tools.stack import running_harbour
 
 CAP = 4
+API_TOKEN = "security-api-token-" + uuid.uuid4().hex
 
 
 @pytest.fixture(scope="module")
 def harbour(trained_model, tmp_path_factory):
+    # No HARBOUR_CHANNEL_SECRET: the channel secret is on by default (L5).
     with running_harbour(
         trained_model,
         tmp_path_factory.mktemp("security"),
+        token=API_TOKEN,
         HARBOUR_CONNECTIONS_PER_ADDRESS=str(CAP),
         HARBOUR_REQUEST_TIMEOUT="2",
-        HARBOUR_CHANNEL_SECRET=uuid.uuid4().hex,
     ) as stack:
         yield stack
 
@@ -111,7 +114,7 @@ def test_l6_connections_over_the_per_address_cap_are_closed_and_slow_clients_dro
     assert requests.get(f"{harbour.web_url}/healthz", timeout=10).status_code == 200
 
 
-def test_l5_with_a_channel_secret_only_the_web_app_can_use_rasas_rest_channel(harbour):
+def test_l5_by_default_only_the_web_app_can_use_rasas_rest_channel(harbour):
     direct = requests.post(
         f"{harbour.url}/webhooks/rest/webhook",
         json={"sender": str(uuid.uuid4()), "message": '/inform_location{"location":"US"}'},
@@ -125,3 +128,16 @@ def test_l5_with_a_channel_secret_only_the_web_app_can_use_rasas_rest_channel(ha
     )
     assert direct.status_code == 403 and wrong.status_code == 403
     assert chat(harbour, harbour.new_session(), "message", "hello").status_code == 200  # the web app sends it
+    kept = harbour.db.parent / "channel-secret"  # made by the stack itself: none was set
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert harbour.channel_secret == kept.read_text().strip()
+    assert harbour.channel_secret not in harbour.log.read_text(errors="replace")
+
+
+def test_l5_rasas_api_refuses_its_token_in_the_url_and_takes_it_in_a_header(harbour):
+    in_url = requests.get(f"{harbour.url}/status", params={"token": API_TOKEN}, timeout=10)
+    assert in_url.status_code == 401
+    assert requests.get(f"{harbour.url}/status", timeout=10).status_code == 401
+    in_header = requests.get(f"{harbour.url}/status", headers=harbour.api_headers(), timeout=10)
+    assert in_header.status_code == 200
+    assert API_TOKEN not in harbour.log.read_text(errors="replace")

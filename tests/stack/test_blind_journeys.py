@@ -41,6 +41,7 @@ import requests
 import yaml
 
 from bot.paths import ROOT
+from bot.rasa.api_auth import bearer_header
 from bot.tools.stack import running_harbour
 
 BLIND = ROOT / "tests" / "blind"
@@ -99,7 +100,7 @@ class Parent:
 
     def location(self) -> Optional[str]:
         url = self.tracker.format(self.conversation)
-        response = requests.get(url, params={"token": TOKEN, "include_events": "NONE"}, timeout=30)
+        response = requests.get(url, params={"include_events": "NONE"}, headers=bearer_header(TOKEN), timeout=30)
         response.raise_for_status()
         return (response.json().get("slots") or {}).get("location")
 

@@ -67,7 +67,7 @@ def test_model_parse_refuses_requests_without_the_token(harbour):
 def test_model_parse_with_the_token_returns_contract_intent_names(harbour):
     response = requests.post(
         f"{harbour.url}/model/parse",
-        params={"token": TOKEN},
+        headers=harbour.api_headers(),
         json={"text": "someone is blackmailing my son with his nudes"},
         timeout=10,
     )

@@ -16,11 +16,13 @@
   window.__harbourWidget = true;
 
   var CSS = /*HARBOUR_CSS*/"";
-  var SCHOOLS = /*HARBOUR_THEMES*/{};
+  /* The launcher colours of the schools whose site this copy was served to, and no others:
+   * the script never lists the schools that use Harbour. The chat page checks the school. */
+  var THEMES = /*HARBOUR_THEMES*/{};
   var HARBOUR = new URL(script.src, location.href).origin;
   var data = script.dataset;
-  var school = Object.prototype.hasOwnProperty.call(SCHOOLS, data.school || "") ? data.school : null;
-  var theme = SCHOOLS[school] || SCHOOLS[""] || {};
+  var school = /^[a-z0-9][a-z0-9-]{0,63}$/.test(data.school || "") ? data.school : null;
+  var theme = (school && Object.prototype.hasOwnProperty.call(THEMES, school) && THEMES[school]) || {};
   var exitUrl = safeLink(data.exitUrl, /^https?:\/\//) || "https://www.bbc.co.uk/weather";
   var frame = null;
   var ready = false;

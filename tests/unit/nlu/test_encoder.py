@@ -59,3 +59,26 @@ def test_cache_embeds_each_text_once(tmp_path, model):
         model.embed = original
     assert not calls
     assert np.allclose(again[0], first[1])
+
+
+@pytest.mark.parametrize("cap", [encoder.MIN_TOKENS, 24, 48, encoder.MAX_TOKENS])
+@pytest.mark.parametrize("text", ["x" * 1000, "🔪😭" * 500, "!?" * 500, "help me " * 200, "аеорсхуі " * 100])
+def test_fit_never_passes_its_cap_and_can_keep_the_end_alone(model, text, cap):
+    both, tokens = model.fit(text, cap)
+    end, end_tokens = model.fit(text + " the end", cap, keep_start=False)
+    assert tokens == model.token_count(both) <= cap and end_tokens == model.token_count(end) <= cap
+    assert end.endswith("the end") or end_tokens < 12
+
+
+def test_fit_refuses_a_cap_too_small_to_be_worth_an_embedding(model):
+    with pytest.raises(ValueError):
+        model.fit("hello", encoder.MIN_TOKENS - 1)
+
+
+def test_the_engine_runs_on_the_threads_it_was_given(model):
+    # scikit-learn loads the same OpenMP runtime first in a Rasa process, so the engine's
+    # OMP_NUM_THREADS was ignored and it ran on every core (issue 18, H1).
+    import sklearn.linear_model  # noqa: F401 - loads the shared OpenMP runtime, as Rasa does
+
+    model.embed(["hello"])
+    assert model._model._lib.omp_get_max_threads() == model.threads

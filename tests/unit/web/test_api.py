@@ -154,11 +154,14 @@ def test_preflight_answers_allowed_origins_only():
     assert bad.status == 403
 
 
-def test_widget_script_has_its_css_and_school_themes_built_in():
-    _, response = client().get("/widget.js")
+def test_widget_script_has_its_css_and_its_schools_theme_built_in():
+    # Served to the school's own site (its Referer): that school's colours, and no other's.
+    _, response = client().get("/widget.js", headers={"referer": ALLOWED + "/news.html"})
     assert response.status == 200 and "javascript" in response.headers["content-type"]
-    assert '"st-marys"' in response.text and "#1d4f91" in response.text
+    assert '{"st-marys": {' in response.text and "#1d4f91" in response.text
     assert "/*HARBOUR_CSS*/" not in response.text and ".launcher" in response.text
+    _, stranger = client().get("/widget.js")
+    assert '{"st-marys": {' not in stranger.text and ".launcher" in stranger.text
 
 
 def test_demo_page_embeds_the_widget_with_one_line():
