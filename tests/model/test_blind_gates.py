@@ -49,7 +49,9 @@ def test_harbour_asks_rather_than_answers_only_rarely(scores):
 
 def test_blind_crisis_recall(scores):
     _, danger = scores
-    assert danger.recall >= MIN_RECALL, f"recall {danger.recall:.3f}; {len(danger.missed)} missed (reports/blind-crisis.md)"
+    assert danger.recall >= MIN_RECALL, (
+        f"recall {danger.recall:.3f}; {len(danger.missed)} missed (reports/blind-crisis.md)"
+    )
     crisis_categories = {i["category"] for i in blind.crisis_set()["crisis"]}
     low = {
         k: f"{a}/{b}"
