@@ -162,19 +162,19 @@ def long_endings(seed: int = 20, size: int = 1000) -> Dict[str, str]:
 
 async def nlu_costs(agent, texts: Dict[str, str], rounds: int = 3, door=None) -> Dict[str, Dict[str, float]]:
     """{name: {"ms": CPU ms, "tokens": encoder tokens}} of Rasa's NLU parse of each text, after
-    `door` (Harbour's channel preparation by default): the fastest of `rounds` fresh variants."""
+    `door` (Harbour's channel preparation by default): the fastest of `rounds` fresh
+    variants. The rounds go over all the texts in turn, so a busy spell on the machine
+    touches every text alike rather than a few."""
     door = door or rasa_door_text
-    out = {}
-    for name, text in texts.items():
-        best = (float("inf"), 0)
-        for i in range(rounds):
+    best = {name: (float("inf"), 0) for name in texts}
+    for i in range(rounds):
+        for name, text in texts.items():
             variant = door(text[:-2] + "~" + "xyzuvw"[i % 6])
             started = time.process_time()
             parsed = await agent.parse_message(variant)
             spent = (time.process_time() - started) * 1000
-            best = min(best, (spent, (parsed.get("harbour_nlu") or {}).get("encoder_tokens", 0)))
-        out[name] = {"ms": best[0], "tokens": best[1]}
-    return out
+            best[name] = min(best[name], (spent, (parsed.get("harbour_nlu") or {}).get("encoder_tokens", 0)))
+    return {name: {"ms": ms, "tokens": tokens} for name, (ms, tokens) in best.items()}
 
 
 def cost_ms(work: Callable[[str], object], text: str, rounds: int = 5) -> float:

@@ -81,7 +81,9 @@ def nlu_costs_of_1000_characters(trained_model):
         agent = Agent.load(str(trained_model))
         for _ in range(3):
             await agent.parse_message("my 14 year old sent a nude to a boy")
-        return await nlu_costs(agent, ordinary_messages()), await nlu_costs(agent, costly_inputs())
+        both = await nlu_costs(agent, {**ordinary_messages(), **costly_inputs()}, rounds=5)
+        ordinary = {name: both.pop(name) for name in ordinary_messages()}
+        return ordinary, both
 
     return asyncio.run(measure())
 
