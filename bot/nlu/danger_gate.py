@@ -124,8 +124,11 @@ class DangerGate(GraphComponent):
             # (bot/nlu/encoder_budget.py); the ends that need the encoder go in one call.
             budget = MessageBudget.of(message, shared_encoder, self.config["long_message"])
             embedding = message.get(EMBEDDING)
-            whole = self._first_stage(text)
-            ends = [(end, *self._first_stage(end)) for end in budget.ends]
+            # One pass of the n-gram stage over the message and its ends together.
+            features = self.model.text_features([text] + budget.ends)
+            firsts = self.model.first_stage(features)
+            whole = (features[0:1], float(firsts[0]))
+            ends = [(end, features[i : i + 1], float(firsts[i])) for i, end in enumerate(budget.ends, start=1)]
             wanted = [end for end, _, first in ends if first >= self.config["encode_above"]]
             try:
                 found, end_embeddings = budget.embed(
@@ -144,10 +147,6 @@ class DangerGate(GraphComponent):
                 info["danger_category"] = kind
             message.set(NLU_INFO, info, add_to_output=True)
         return messages
-
-    def _first_stage(self, text: str) -> Tuple[Any, float]:
-        features = self.model.text_features([text])
-        return features, float(self.model.first_stage(features)[0])
 
     def _score(self, features: Any, first: float, embedding: Optional[np.ndarray]) -> Tuple[float, Optional[str]]:
         if embedding is None:
