@@ -54,6 +54,10 @@ PLATFORM_WORDS = {
 }
 HANDLE_LINKS = {"is", "was", ":", "=", "-", "name", "username", "handle", "account", "id", "called", "@", "'s", "its",
                 "it's", "tag", "gamertag", "user"}
+# A parent signing a message ("Dad, Preston." / "mum, Leeds, ..."): with no "my" or "her"
+# before the word, a place after the comma is where they write from, not a name.
+SIGN_OFF_WORDS = {"dad", "mum", "mom", "mam", "stepdad", "stepmum", "stepmom"}
+DETERMINERS = {"my", "her", "his", "their", "your", "our", "the", "a", "an", "whose", "its"}
 PLACE_WORDS = {"in", "from", "near", "county", "co", "co.", "to", "at", "around", "outside", "of", "into", "towards"}
 # Words between a number and a street word that show it is not an address ("15 but the way").
 NOT_STREET = {"year", "years", "yr", "yrs", "old", "yo", "day", "days", "week", "weeks", "month", "months", "time",
@@ -109,6 +113,26 @@ def _names_list() -> Tuple[FrozenSet[str], FrozenSet[str]]:
         frozenset(str(n).lower() for n in content.get("first_names") or []),
         frozenset(str(n).lower() for n in content.get("surnames") or []),
     )
+
+
+@lru_cache(maxsize=1)
+def _places() -> FrozenSet[str]:
+    """Place names Harbour knows (lexicon/locations.yml), lower case, one or two words."""
+    content = load_yaml(LEXICON / "locations.yml")
+    return frozenset(str(name).lower() for names in content["regions"].values() for name in names or [])
+
+
+def _signs_off_with_place(doc, i: int) -> bool:
+    """ "Dad, Preston." : token i is a parent word with no determiner before it, then a comma,
+    then a known place that is not also a common first name."""
+    if doc[i].lower_ not in SIGN_OFF_WORDS or (i > 0 and doc[i - 1].lower_ in DETERMINERS):
+        return False
+    if i + 2 >= len(doc) or doc[i + 1].text != ",":
+        return False
+    first, places = _names_list()[0], _places()
+    one = doc[i + 2].lower_
+    two = f"{one} {doc[i + 3].lower_}" if i + 3 < len(doc) else ""
+    return (one in places and one not in first) or two in places
 
 
 @lru_cache(maxsize=1)
@@ -210,7 +234,7 @@ def _names(doc) -> List[Tuple[int, int]]:
         after_age = word in ("old", "yo", "y/o") and i > 0 and doc[i - 1].lower_ in ("year", "years", "yr", "yrs")
         after_age = after_age or (word in ("yo", "y/o") and i > 0 and doc[i - 1].like_num)
         name_is = word in ("is", "was", "'s") and i > 0 and doc[i - 1].lower_ in ("name", "names", "nickname")
-        if word in RELATION_WORDS or after_age or name_is:
+        if (word in RELATION_WORDS or after_age or name_is) and not _signs_off_with_place(doc, i):
             _name_after(doc, i + 1, spans)
     # Capitalised names anywhere: a common first name, or a capitalised word that is not
     # English and not the first word of a sentence, with a surname after it.

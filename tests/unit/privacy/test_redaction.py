@@ -116,6 +116,15 @@ CASES = [
     ("my boy is in grade 8 in Texas", "my boy is in grade 8 in Texas"),
     ("", ""),
     ("🙂🙂🙂", "🙂🙂🙂"),
+    # a parent signing with where they write from keeps the place (the crisis gate reads it);
+    # a name after the same words, or after "my dad,", is still removed
+    ("Dad, Preston. She is not home", "Dad, Preston. She is not home"),
+    ("mum, Leeds, she's 14", "mum, Leeds, she's 14"),
+    ("Mum, New York. He has gone", "Mum, New York. He has gone"),
+    ("dad, Ballymena here", "dad, Ballymena here"),
+    ("Mum, Sarah here", "Mum, [name] here"),
+    ("her dad, Steve, keeps texting", "her dad, [name], keeps texting"),
+    ("my son, Jake, is missing", "my son, [name], is missing"),
 ]
 
 
