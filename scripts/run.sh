@@ -25,6 +25,11 @@ else
 fi
 
 mkdir -p "$(dirname "$HARBOUR_DB")"
+# The secret the web app, Rasa and the action server share (bot/rasa/channel_secret.py):
+# HARBOUR_CHANNEL_SECRET, else the one kept beside the database. endpoints.yml sends it to
+# the action server, which refuses calls without it.
+HARBOUR_CHANNEL_SECRET="$("$VENV_BIN/python" -m bot.rasa.channel_secret)"
+export HARBOUR_CHANNEL_SECRET
 
 # Rasa's HTTP API, only with RASA_AUTH_TOKEN: the token signs JWTs (bot/rasa/api_auth.py),
 # so callers send "Authorization: Bearer ..." and the token never travels in a URL.

@@ -78,3 +78,11 @@ def allowed(secret: str, headers: Mapping[str, str]) -> bool:
         return False
     sent: Optional[str] = headers.get(HEADER) or headers.get(HEADER.lower())
     return isinstance(sent, str) and hmac.compare_digest(sent.encode(), secret.encode())
+
+
+if __name__ == "__main__":
+    # For scripts/run.sh only, which hands the secret to the processes it starts, so that
+    # endpoints.yml can send it to the action server. Writes nothing else.
+    from bot.settings import load
+
+    print(channel_secret(load()))

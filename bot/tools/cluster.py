@@ -235,7 +235,7 @@ class Cluster:
                 retention_days=env["RETENTION_DAYS"],
                 purge_every=env["HARBOUR_PURGE_EVERY_SECONDS"],
                 session_secret=self.session_secret() if kind == "web" else "",
-                channel_secret=self.channel_secret() if kind in ("web", "rasa") else "",
+                channel_secret=self.channel_secret() if kind in ("web", "rasa", "actions") else "",
             )
         )
         env.update(HARBOUR_MODEL=str(self.model), HARBOUR_DB_URL=self.db_url)
@@ -258,7 +258,7 @@ class Cluster:
     def command(self, kind: str, port: int) -> List[str]:
         py = sys.executable
         if kind == "actions":
-            return [py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+            return [py, "-m", "bot.rasa.rasa_sdk_server", "--actions", "actions", "--port", str(port)]
         if kind == "rasa":
             return [
                 py, "-m", "bot.rasa.launcher", "run", "--model", str(self.model), "--interface", self.topology.host,

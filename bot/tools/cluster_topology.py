@@ -35,7 +35,8 @@ TRACKER_CACHE_SECONDS = 600
 # The variables each Harbour service is given (besides RASA_TELEMETRY_ENABLED=false and the
 # defaults in bot/settings.py). Compose sets exactly these too.
 ENVIRONMENT = {
-    "actions": ("ACTIONS_PORT", "SANIC_HOST"),
+    # The action servers answer only Rasa servers that send the shared secret.
+    "actions": ("ACTIONS_PORT", "SANIC_HOST", "HARBOUR_CHANNEL_SECRET"),
     "rasa": (
         "RASA_PORT",
         "HARBOUR_DB_URL",
@@ -44,7 +45,8 @@ ENVIRONMENT = {
         "HARBOUR_TRACKER_CACHE_SECONDS",
         "TICKET_LOCK_LIFETIME",
         "RETENTION_DAYS",
-        # The secret only the web apps know: Rasa's REST channel answers nobody else.
+        # The secret only the web apps and action servers know: Rasa's REST channel answers
+        # nobody else, and Rasa sends it to the action servers (deploy/endpoints.yml).
         "HARBOUR_CHANNEL_SECRET",
     ),
     "web": (

@@ -90,14 +90,14 @@ def test_l5_the_check_needs_the_exact_secret_and_never_passes_without_one():
     assert secret_headers("") == {}
 
 
-def test_l5_make_cluster_gives_every_web_app_and_rasa_server_one_secret_and_nobody_else(tmp_path, monkeypatch):
+def test_l5_make_cluster_gives_every_web_app_rasa_and_action_server_one_secret_and_nobody_else(tmp_path, monkeypatch):
     monkeypatch.delenv("HARBOUR_CHANNEL_SECRET", raising=False)
     cluster = Cluster(Topology(), tmp_path / "cluster", tmp_path / "model.tar.gz", log=lambda _: None)
     web = cluster.harbour_env("web", 8101)["HARBOUR_CHANNEL_SECRET"]
     rasa = cluster.harbour_env("rasa", 5101)["HARBOUR_CHANNEL_SECRET"]
-    assert len(web) >= 32 and web == rasa
-    for kind, port in (("actions", 5201), ("retention", 0)):
-        assert cluster.harbour_env(kind, port).get("HARBOUR_CHANNEL_SECRET", "") == ""
+    actions = cluster.harbour_env("actions", 5201)["HARBOUR_CHANNEL_SECRET"]
+    assert len(web) >= 32 and web == rasa == actions
+    assert cluster.harbour_env("retention", 0).get("HARBOUR_CHANNEL_SECRET", "") == ""
     again = Cluster(Topology(), tmp_path / "cluster", tmp_path / "model.tar.gz", log=lambda _: None)
     assert again.harbour_env("web", 8102)["HARBOUR_CHANNEL_SECRET"] == web  # kept in the data folder
 
@@ -111,3 +111,56 @@ def test_l5_the_api_token_goes_in_a_signed_header_not_the_url():
     assert claims["user"]["role"] == "admin" and claims["exp"] > 0
     run = (Path(__file__).resolve().parents[2] / "scripts" / "run.sh").read_text()
     assert '--jwt-secret "$RASA_AUTH_TOKEN"' in run and "--auth-token" not in run
+
+
+def action_server_client() -> SanicTestClient:
+    """rasa_sdk's action server as bot/rasa/rasa_sdk_server.py starts it, with Harbour's actions."""
+    import rasa_sdk.endpoint
+
+    from bot.rasa.rasa_sdk_server import requiring_secret
+
+    create = requiring_secret(rasa_sdk.endpoint.create_app, "a" * 64)
+    app = create("actions")
+    app.name = f"harbour_actions_{next(_apps)}"  # one Sanic app per name in a process
+    return SanicTestClient(app)
+
+
+ACTION_CALL = {
+    "next_action": "action_recommend_support",
+    "sender_id": "someone",
+    "tracker": {"sender_id": "someone", "slots": {}, "latest_message": {}, "events": [], "paused": False},
+    "domain": {},
+    "version": "3.6.2",
+}
+
+
+@pytest.mark.parametrize("headers", [{}, {HEADER: "guess"}, {HEADER: ""}, {"X-Other": "a" * 64}])
+def test_l5_the_action_server_refuses_calls_and_lists_without_the_secret(headers):
+    client = action_server_client()
+    _, response = client.post("/webhook", json=ACTION_CALL, headers=headers)
+    assert response.status == 403 and "events" not in response.text
+    _, listing = client.get("/actions", headers=headers)
+    assert listing.status == 403 and "action_" not in listing.text
+
+
+def test_l5_the_action_server_runs_actions_for_rasa_and_answers_health_checks():
+    client = action_server_client()
+    _, response = client.post("/webhook", json=ACTION_CALL, headers={HEADER: "a" * 64})
+    assert response.status == 200 and response.json["responses"], response.text
+    _, health = client.get("/health")
+    assert health.status == 200
+
+
+def test_l5_rasa_sends_the_secret_to_the_action_server_in_both_deployments():
+    from rasa.utils.endpoints import read_endpoint_config
+
+    for path in ("endpoints.yml", "deploy/endpoints.yml"):
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("HARBOUR_CHANNEL_SECRET", "b" * 64)
+            env.setenv("ACTIONS_PORT", "5055")
+            env.setenv("HARBOUR_ACTIONS_URL", "http://127.0.0.1:5054/webhook")
+            env.setenv("HARBOUR_DB", "var/harbour.db")
+            env.setenv("HARBOUR_DB_URL", "postgresql://h@127.0.0.1/h")
+            env.setenv("HARBOUR_REDIS_URL", "redis://127.0.0.1:6379/0")
+            endpoint = read_endpoint_config(path, "action_endpoint")
+        assert endpoint.headers == {HEADER: "b" * 64}, path
