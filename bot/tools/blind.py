@@ -135,6 +135,8 @@ class CrisisScore:
     by_category: Dict[str, Tuple[int, int]]  # caught or alarmed, total
     missed: List[str]
     alarms: List[str]
+    danger_tier_recall: float = 0.0  # the full emergency reply, without asking first
+    danger_tier_false_alarms: float = 0.0
 
 
 def score_crisis(sets: Dict[str, List[Dict[str, str]]], parses: Dict[str, Parse]) -> CrisisScore:
@@ -159,6 +161,8 @@ def score_crisis(sets: Dict[str, List[Dict[str, str]]], parses: Dict[str, Parse]
         by_category={k: (v[0], v[1]) for k, v in sorted(by_category.items())},
         missed=missed,
         alarms=alarms,
+        danger_tier_recall=sum(parses[i["text"]].tier == "danger" for i in sets["crisis"]) / crisis_total,
+        danger_tier_false_alarms=sum(parses[i["text"]].tier == "danger" for i in sets["near_miss"]) / near_total,
     )
 
 
@@ -186,7 +190,9 @@ def write_reports(nlu: NluScore, crisis: CrisisScore, folder: Path = REPORTS) ->
         "# Blind crisis detection (tests/blind/crisis.yml)",
         "",
         f"Recall **{crisis.recall:.3f}**, false alarms on near-misses **{crisis.false_alarms:.3f}** "
-        "(danger or possible-danger tier).",
+        "(danger or possible-danger tier). The danger tier alone (the full emergency reply, "
+        f"without asking first): recall {crisis.danger_tier_recall:.3f}, false alarms "
+        f"{crisis.danger_tier_false_alarms:.3f}.",
         "",
         "| category | caught or alarmed | of |",
         "|---|---|---|",

@@ -2,6 +2,7 @@
 
     python -m bot.tools.danger_folds                # 5 stratified folds
     python -m bot.tools.danger_folds --by-file      # each crisis data file held out in turn
+    python -m bot.tools.danger_folds --by-file --parts   # and a message's parts scored alone
 
 Holding out a whole file is the closer guess at a blind set: each crisis file in
 data/nlu/ was written by a different hand, so the gate is tested on a voice it has not
@@ -86,11 +87,39 @@ def fold_ids(examples: Sequence[Example], folds: int, by_file: bool, seed: int =
     return ids
 
 
-def held_out_scores(examples: Sequence[Example], ids: np.ndarray, vectors: np.ndarray, **params) -> np.ndarray:
+def settings_from_config(path: Path = Path("config.yml")) -> Dict[str, float]:
+    """The thresholds the product uses: CrisisDetector's and the gate's, from config.yml
+    over the components' defaults."""
+    from bot.nlu.components import CrisisDetector
+    from bot.nlu.danger_gate import DangerGate
+    from bot.yamlio import load_yaml
+
+    found = {**DangerGate.get_default_config(), **CrisisDetector.get_default_config()}
+    for component in load_yaml(path).get("pipeline") or []:
+        if component.get("name", "").endswith((".DangerGate", ".CrisisDetector")):
+            found.update({k: v for k, v in component.items() if k != "name"})
+    return found
+
+
+def held_out_scores(
+    examples: Sequence[Example],
+    ids: np.ndarray,
+    vectors: np.ndarray,
+    parts_above: Optional[float] = None,
+    **params,
+) -> np.ndarray:
+    """Each example's gate probability from the round that held it out. With `parts_above`,
+    as the gate scores a message: its parts (cascade.message_ends) are scored alone too when
+    the whole scores at least that, and the highest score counts."""
+    from bot.nlu import cascade
     from bot.nlu.danger_model import DangerModel
 
     scores = np.full(len(examples), np.nan)
     texts = [e.text for e in examples]
+    parts = [cascade.message_ends(t, cascade.LONG_MESSAGE) if parts_above is not None else [] for t in texts]
+    unique = sorted({p for found in parts for p in found})
+    part_vectors = embeddings(unique) if unique else None
+    row = {text: i for i, text in enumerate(unique)}
     for fold in sorted(set(ids) - {-1}):
         train = np.where(ids != fold)[0]
         test = np.where(ids == fold)[0]
@@ -104,15 +133,26 @@ def held_out_scores(examples: Sequence[Example], ids: np.ndarray, vectors: np.nd
         )
         features = model.text_features([texts[i] for i in test])
         scores[test] = model.danger(features, vectors[test])
+        for i in test:
+            if parts[i] and scores[i] >= parts_above:
+                found = model.danger(model.text_features(parts[i]), part_vectors[[row[p] for p in parts[i]]])
+                scores[i] = max(scores[i], float(np.max(found)))
     return scores
 
 
-def report(examples: Sequence[Example], scores: np.ndarray, patterns: Sequence[Optional[str]]) -> str:
+def report(
+    examples: Sequence[Example],
+    scores: np.ndarray,
+    patterns: Sequence[Optional[str]],
+    thresholds: Sequence[float] = (0.5, 0.15, 0.05),
+) -> str:
+    """Recall and near-miss alarms per category; `thresholds`: danger_at, possible_at and
+    pattern_floor."""
     from bot.nlu.components import danger_tier
 
     lines = []
     tested = [i for i in range(len(examples)) if not np.isnan(scores[i])]
-    tiers = {i: danger_tier(float(scores[i]), patterns[i], 0.5, 0.15, 0.05) for i in tested}
+    tiers = {i: danger_tier(float(scores[i]), patterns[i], *thresholds) for i in tested}
     danger = [i for i in tested if examples[i].danger]
     near = [i for i in tested if examples[i].near_miss]
     other = [i for i in tested if not examples[i].danger and not examples[i].near_miss]
@@ -142,12 +182,23 @@ def main(argv=None) -> int:
     parser.add_argument("--c", type=float, default=8.0)
     parser.add_argument("--near-miss-weight", type=float, default=6.0)
     parser.add_argument("--embedding-scale", type=float, default=2.0)
+    parser.add_argument("--parts", action="store_true", help="score a message's parts alone too, as the gate does")
+    parser.add_argument("--possible-at", type=float, help="default: CrisisDetector's in config.yml")
     args = parser.parse_args(argv)
+    config = settings_from_config()
+    thresholds = (config["danger_at"], args.possible_at or config["possible_at"], config["pattern_floor"])
+    print(f"thresholds (danger, possible, pattern floor): {thresholds}; parts scored alone: {args.parts}")
     examples = load()
     vectors = embeddings([e.text for e in examples])
     ids = fold_ids(examples, args.folds, args.by_file)
     scores = held_out_scores(
-        examples, ids, vectors, c=args.c, near_miss_weight=args.near_miss_weight, embedding_scale=args.embedding_scale
+        examples,
+        ids,
+        vectors,
+        parts_above=config["ends_above"] if args.parts else None,
+        c=args.c,
+        near_miss_weight=args.near_miss_weight,
+        embedding_scale=args.embedding_scale,
     )
     patterns = pattern_kinds(e.text for e in examples)
     if args.by_file:
@@ -156,9 +207,9 @@ def main(argv=None) -> int:
             print(f"## held out: {examples[held[0]].source}")
             masked = np.full(len(examples), np.nan)
             masked[held] = scores[held]
-            print(report(examples, masked, patterns))
+            print(report(examples, masked, patterns, thresholds))
     print("## all held-out examples")
-    print(report(examples, scores, patterns))
+    print(report(examples, scores, patterns, thresholds))
     return 0
 
 

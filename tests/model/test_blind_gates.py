@@ -14,13 +14,13 @@ from bot.tools import blind
 # Issue 14's targets.
 MIN_ACCURACY, MIN_MACRO_F1, MIN_TOPIC_F1 = 0.90, 0.88, 0.75
 MAX_CLARIFY_OR_CHECK = 0.10
-# Crisis floors on tests/blind/crisis.yml (the fifth edition, written while the gate was
-# retrained on three new writers' data, and measured once on the final model). Recall meets
-# issue 13's targets (>= 0.98 overall, >= 0.95 per category); false alarms (target <= 0.05)
-# measured 0.062, so that floor is what it measured, rounded up. Raise these as the model
-# improves, never loosen them, and have a new set written rather than tuning to this one
-# (tests/blind/crisis_v1-v4.yml are kept).
-MIN_RECALL, MIN_CATEGORY_RECALL, MAX_FALSE_ALARMS = 0.98, 0.95, 0.07
+# Crisis floors on tests/blind/crisis.yml: issue 13's targets (>= 0.98 overall, >= 0.95 per
+# category, false alarms <= 0.05). The sixth edition, written on 2026-11-30 while a fourth
+# writer's data and the parts rule were added, measured once on the final model: recall
+# 0.991, every category >= 0.96, false alarms 0.050. Never loosen these; when one fails,
+# improve the model in general and have a new set written rather than tuning to this one
+# (tests/blind/crisis_v1-v5.yml are kept).
+MIN_RECALL, MIN_CATEGORY_RECALL, MAX_FALSE_ALARMS = 0.98, 0.95, 0.05
 
 
 @pytest.fixture(scope="module")

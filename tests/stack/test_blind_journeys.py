@@ -170,11 +170,7 @@ def problems(journey: dict, said: str, said_knowing_place: str) -> List[str]:
 # Journeys that a change made worse and that are still to fix: listed here, in the open,
 # not in the disputed file (nothing about them is disputed). Strict, so a fix fails the
 # run until the entry is removed.
-REGRESSED = {
-    "sct-sextortion-1": "since stop 21 this sextortion journey, with the child distressed, never names the "
-    "region's take-down service (Report Remove); most likely the crisis layer now reads the distress as "
-    "danger and the danger reply has no take-down step. Open in issue 13.",
-}
+REGRESSED: dict = {}  # sct-sextortion-1 (stop 21) fixed in stop 22: the danger steps name the take-down tool
 
 
 def params() -> Iterable:

@@ -41,3 +41,21 @@ def test_report_counts_a_possible_danger_tier_as_a_catch_and_as_a_false_alarm():
     assert "recall (danger or possible): 0.667 (2/3)" in text
     assert "recall (danger tier):        0.333 (1/3)" in text
     assert "near-miss alarms:            0.333 (1/3)" in text
+
+
+def test_the_folds_use_the_thresholds_the_product_uses():
+    from bot.tools.danger_folds import settings_from_config
+    from bot.yamlio import load_yaml
+
+    found = settings_from_config()
+    detector = next(c for c in load_yaml("config.yml")["pipeline"] if c["name"].endswith("CrisisDetector"))
+    assert (found["danger_at"], found["possible_at"]) == (detector["danger_at"], detector["possible_at"])
+    assert 0 < found["ends_above"] < found["possible_at"]
+
+
+def test_thresholds_passed_to_the_report_decide_what_counts_as_caught():
+    scores = np.array([0.9, 0.12, 0.01, 0.12, 0.01, 0.01] + [np.nan] * (len(EXAMPLES) - 6))
+    strict = report(EXAMPLES, scores, [None] * len(EXAMPLES), (0.5, 0.15, 0.05))
+    loose = report(EXAMPLES, scores, [None] * len(EXAMPLES), (0.5, 0.10, 0.05))
+    assert "recall (danger or possible): 0.333 (1/3)" in strict
+    assert "recall (danger or possible): 0.667 (2/3)" in loose
