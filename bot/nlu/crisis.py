@@ -289,9 +289,16 @@ HELP_WORDS = re.compile(
     r"\b(?:ayuda|ay[uú]dame|socorro|auxilio|pomocy|ratunku|hilfe|aidez|au secours|aiuto|"
     r"ajuda|cymorth|cabhair|yardım|imdat|pomozte|segítség|hjälp|hjelp)\b"
 )
-# English "help" only when it is the whole message ("HELP", "help me!!", "sos"): in a
-# sentence it is usually "what help is there".
-BARE_HELP = re.compile(r"^\W*(?:please\s+)?(?:help|sos)(?:\s+(?:me|us|please|now))*\W*$")
+# English "help" only when the message is nothing else ("HELP", "help me!!", "sos", "help me
+# now help me now"): in a sentence it is usually "what help is there". Checked word by word,
+# so a long repeated cry costs no more than its length.
+BARE_HELP_WORDS = frozenset({"help", "sos", "me", "us", "please", "now", "pls", "plz"})
+_WORDS = re.compile(r"\w+")
+
+
+def _bare_help(lowered: str) -> bool:
+    words = set(_WORDS.findall(lowered))
+    return bool(words) and words <= BARE_HELP_WORDS and bool(words & {"help", "sos"})
 
 
 def cry_for_help(text: str) -> bool:
@@ -300,5 +307,5 @@ def cry_for_help(text: str) -> bool:
     return (
         any(ch in DISTRESS_EMOJI for ch in lowered)
         or bool(HELP_WORDS.search(lowered))
-        or bool(BARE_HELP.match(lowered.strip()))
+        or _bare_help(lowered)
     )
