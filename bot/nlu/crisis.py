@@ -304,8 +304,4 @@ def _bare_help(lowered: str) -> bool:
 def cry_for_help(text: str) -> bool:
     """Whether a message is, or holds, a plain cry for help in any language."""
     lowered = (text or "").lower()
-    return (
-        any(ch in DISTRESS_EMOJI for ch in lowered)
-        or bool(HELP_WORDS.search(lowered))
-        or _bare_help(lowered)
-    )
+    return any(ch in DISTRESS_EMOJI for ch in lowered) or bool(HELP_WORDS.search(lowered)) or _bare_help(lowered)
