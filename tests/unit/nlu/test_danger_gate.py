@@ -140,3 +140,26 @@ def test_tfidf_matches_sklearn():
     ours = _tfidf(counts, _idf(counts)).toarray()
     theirs = TfidfTransformer(sublinear_tf=True).fit_transform(counts).toarray()
     assert np.allclose(ours, theirs)
+
+
+def test_a_message_s_parts_are_read_alone_only_when_the_whole_shows_some_danger(trained):
+    model, storage, resource, _ = trained
+
+    def with_parts_above(threshold):
+        return DangerGate({**model.config, "ends_above": threshold}, storage, resource, model.model)
+
+    def scored(component_, text):
+        info = component_.process([Message(data={TEXT: text})])[0].get(NLU_INFO)
+        return info["gate"], info["encoder_tokens"]
+
+    # Danger after a question: the whole message shows some danger, so its last sentence
+    # is read alone too and counts.
+    buried = "what is the law on sexting? she has a knife to her wrist right now"
+    whole_only, _ = scored(with_parts_above(1.1), buried)
+    assert whole_only >= model.config["ends_above"]
+    assert scored(model, buried)[0] > whole_only
+    # An ordinary message: nothing of it reaches the encoder beyond the whole.
+    calm = "hello there. should we call the police? what is the law on sexting"
+    assert scored(with_parts_above(1.1), calm)[0] < model.config["ends_above"]
+    assert scored(model, calm) == scored(with_parts_above(1.1), calm)
+    assert scored(with_parts_above(0.0), calm)[1] > scored(model, calm)[1]
