@@ -8,8 +8,9 @@ and puts on `harbour_nlu`:
 - `danger_category`: which kind of danger, when the embedding was computed, so the danger
   reply can say what to do in the next minutes for that kind (actions/crisis.py).
 The sentence embedding the intent classifier computed is reused; otherwise it is computed
-only when the n-gram stage gives danger at least `encode_above`, and so are the ends', all
-in one call and within the message's budget of encoder tokens (bot/nlu/encoder_budget.py).
+only when the n-gram stage gives danger at least `encode_above`, within the message's
+budget of encoder tokens (bot/nlu/encoder_budget.py). A message's parts
+(cascade.message_ends) are scored alone only when the whole scores at least `ends_above`.
 If the encoder fails, the n-gram stage's answer stands and the patterns
 (bot/nlu/crisis.py) are still a floor.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -126,39 +127,42 @@ class DangerGate(GraphComponent):
             text = message.get(TEXT) or ""
             # Every embedding of a message comes out of one budget of encoder tokens, shared
             # with the intent classifier, whose embedding of the whole message is reused
-            # (bot/nlu/encoder_budget.py); the ends that need the encoder go in one call.
+            # (bot/nlu/encoder_budget.py).
             budget = MessageBudget.of(message, shared_encoder, self.config["long_message"])
             embedding = message.get(EMBEDDING)
-            # One pass of the n-gram stage over the message and its ends together.
-            features = self.model.text_features([text] + budget.ends)
-            firsts = self.model.first_stage(features)
-            whole = (features[0:1], float(firsts[0]))
-            ends = [(end, features[i : i + 1], float(firsts[i])) for i, end in enumerate(budget.ends, start=1)]
-            found, failed = None, False
-            try:
-                found, _ = budget.embed(embedding is None and whole[1] >= self.config["encode_above"])
-            except Exception:  # noqa: BLE001 - the n-gram stage and the patterns still stand
-                logger.exception("The sentence encoder failed; the danger gate uses n-grams alone")
-                failed = True
-            danger, kind = self._score(*whole, embedding if embedding is not None else found)
-            if danger < self.config["ends_above"]:
-                ends = []  # the message as a whole shows no sign of danger: its parts aren't read alone
-            wanted = [end for end, _, first in ends if first >= self.config["encode_above"]]
-            end_embeddings: Dict[str, np.ndarray] = {}
-            if wanted and not failed:
-                try:
-                    _, end_embeddings = budget.embed(False, wanted)
-                except Exception:  # noqa: BLE001 - the n-gram stage and the patterns still stand
-                    logger.exception("The sentence encoder failed; the danger gate uses n-grams alone")
-            for end, features, first in ends:
-                end_danger, end_kind = self._score(features, first, end_embeddings.get(end))
-                if end_danger > danger:
-                    danger, kind = end_danger, end_kind or kind
+            features = self.model.text_features([text])
+            first = float(self.model.first_stage(features)[0])
+            found, _, encoder_works = self._embed(budget, embedding is None and first >= self.config["encode_above"])
+            danger, kind = self._score(features, first, embedding if embedding is not None else found)
+            if danger >= self.config["ends_above"] and budget.ends:
+                # The message shows some danger: its parts are scored alone too, in one pass
+                # of the n-gram stage, and those that need the encoder in one call.
+                end_features = self.model.text_features(budget.ends)
+                firsts = [float(f) for f in self.model.first_stage(end_features)]
+                wanted = [end for end, f in zip(budget.ends, firsts) if f >= self.config["encode_above"]]
+                end_embeddings = self._embed(budget, False, wanted)[1] if wanted and encoder_works else {}
+                for i, end in enumerate(budget.ends):
+                    end_danger, end_kind = self._score(end_features[i : i + 1], firsts[i], end_embeddings.get(end))
+                    if end_danger > danger:
+                        danger, kind = end_danger, end_kind or kind
             info = {**(message.get(NLU_INFO) or {}), "gate": round(float(danger), 4), "encoder_tokens": budget.spent}
             if kind:
                 info["danger_category"] = kind
             message.set(NLU_INFO, info, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _embed(
+        budget: MessageBudget, whole: bool, ends: Sequence[str] = ()
+    ) -> Tuple[Optional[np.ndarray], Dict[str, np.ndarray], bool]:
+        """budget.embed, and whether the encoder worked: if it fails, the n-gram stage's
+        answer stands and the patterns are still a floor."""
+        try:
+            found, end_embeddings = budget.embed(whole, ends)
+            return found, end_embeddings, True
+        except Exception:  # noqa: BLE001 - see the docstring
+            logger.exception("The sentence encoder failed; the danger gate uses n-grams alone")
+            return None, {}, False
 
     def _score(self, features: Any, first: float, embedding: Optional[np.ndarray]) -> Tuple[float, Optional[str]]:
         if embedding is None:
