@@ -117,9 +117,10 @@ def _names_list() -> Tuple[FrozenSet[str], FrozenSet[str]]:
 
 @lru_cache(maxsize=1)
 def _places() -> FrozenSet[str]:
-    """Place names Harbour knows (lexicon/locations.yml), lower case, one or two words."""
-    content = load_yaml(LEXICON / "locations.yml")
-    return frozenset(str(name).lower() for names in content["regions"].values() for name in names or [])
+    """Place names Harbour knows, lower case: the entity rules' list (lexicon/locations.yml)."""
+    from bot.nlu.lexicon import load_lexicon
+
+    return frozenset(load_lexicon().places)
 
 
 def _signs_off_with_place(doc, i: int) -> bool:
