@@ -11,7 +11,8 @@ and Rasa server (`make cluster` makes one per data folder; deploy/compose.yml re
 it). Otherwise it is made the first time it is needed and kept beside the database, in
 `channel-secret` (mode 600) in HARBOUR_DB's folder, where `make run`'s web app and Rasa
 both read it. It is created whole or not at all, so two processes starting together read
-the same value. It is never logged or printed.
+the same value. It is never logged; `python -m bot.rasa.channel_secret` prints it for
+scripts/run.sh alone, which hands it to the processes it starts.
 """
 
 from __future__ import annotations
