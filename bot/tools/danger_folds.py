@@ -110,7 +110,9 @@ def held_out_scores(
 ) -> np.ndarray:
     """Each example's gate probability from the round that held it out. With `parts_above`,
     as the gate scores a message: its parts (cascade.message_ends) are scored alone too when
-    the whole scores at least that, and the highest score counts."""
+    the whole scores at least that, and the highest score counts. One difference: here every
+    part is embedded, where the gate embeds a part only when its n-gram score reaches
+    `encode_above`, so a part the gate reads by n-grams alone may score a little higher here."""
     from bot.nlu import cascade
     from bot.nlu.danger_model import DangerModel
 
